@@ -1,11 +1,45 @@
 package io.iocp4j.cli;
 
-/** Entry point of ./iocp4j. */
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Entry point of {@code ./iocp4j}: one subcommand per class, dispatched by name. */
 public final class Main {
+    /** A subcommand: a one-line summary for the help, and a run method that returns the exit status. */
+    interface Command {
+        String summary();
+
+        int run(String[] args) throws Exception;
+    }
+
+    private static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("demo", new DemoCommand());
+        COMMANDS.put("probe", new ProbeCommand());
+    }
+
     private Main() {
     }
 
-    public static void main(String[] args) {
-        System.out.println("iocp4j");
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
+            usage();
+            return;
+        }
+        Command c = COMMANDS.get(args[0]);
+        if (c == null) {
+            System.err.println("iocp4j: unknown command '" + args[0] + "'");
+            usage();
+            System.exit(2);
+        }
+        System.exit(c.run(Arrays.copyOfRange(args, 1, args.length)));
+    }
+
+    private static void usage() {
+        System.out.println("usage: ./iocp4j <command> [options]");
+        System.out.println();
+        COMMANDS.forEach((name, c) -> System.out.printf("  %-14s %s%n", name, c.summary()));
     }
 }

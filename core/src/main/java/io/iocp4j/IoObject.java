@@ -1,0 +1,129 @@
+package io.iocp4j;
+
+import io.iocp4j.engine.IoEngine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A file object: the kernel object behind one or more handles (a socket, a file). It owns the port association,
+ * the notification modes and, in subclasses, the Linux fd and the set of pending operations (CORE-1).
+ * Thread-safe.
+ *
+ * <p>Nothing here is keyed by an fd number: the association lives and dies with this object (CICP-10, LNX-8).
+ */
+public abstract class IoObject {
+    /** SetFileCompletionNotificationModes flags (SKIP-1..4). */
+    public static final int FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 0x1;
+    public static final int FILE_SKIP_SET_EVENT_ON_HANDLE = 0x2;
+
+    private static final VarHandle ASSOCIATION;
+    private static final VarHandle MODES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ASSOCIATION = lookup.findVarHandle(IoObject.class, "association", Association.class);
+            MODES = lookup.findVarHandle(IoObject.class, "notificationModes", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The port and key packets go to; set once, never changed (CICP-6). */
+    private record Association(CompletionPort port, Object key) {
+    }
+
+    private volatile Association association;
+    private volatile int notificationModes;
+
+    /** Whether the object was opened for overlapped I/O; only those can be associated (CICP-7). */
+    public abstract boolean isOverlapped();
+
+    /** Associates with a port for the object's whole life; false if it already is associated (CICP-6). */
+    public final boolean associate(CompletionPort port, Object key) {
+        return ASSOCIATION.compareAndSet(this, (Association) null, new Association(port, key));
+    }
+
+    /** The associated port, read at completion time (CORE-6); null when not associated. */
+    public final CompletionPort port() {
+        Association a = association;
+        return a == null ? null : a.port();
+    }
+
+    /** The completion key given at association; null when not associated. */
+    public final Object key() {
+        Association a = association;
+        return a == null ? null : a.key();
+    }
+
+    /** Adds notification mode flags; they accumulate and can never be cleared (SKIP-4). */
+    public final void addNotificationModes(int modes) {
+        int old;
+        do {
+            old = notificationModes;
+        } while (!MODES.compareAndSet(this, old, old | modes));
+    }
+
+    public final int notificationModes() {
+        return notificationModes;
+    }
+
+    /** Tears the object down when its last handle closes: pending operations are aborted, one packet each. */
+    public abstract void close();
+
+    /** The engine this object's operations run on. */
+    public IoEngine engine() {
+        return IoEngine.shared();
+    }
+
+    // ---- pending operations: an intrusive list guarded by this object's monitor ----
+
+    private OverlappedOperation firstPending;
+
+    final synchronized void addPending(OverlappedOperation op) {
+        op.prevPending = null;
+        op.nextPending = firstPending;
+        if (firstPending != null) {
+            firstPending.prevPending = op;
+        }
+        firstPending = op;
+    }
+
+    final synchronized void removePending(OverlappedOperation op) {
+        if (op.prevPending != null) {
+            op.prevPending.nextPending = op.nextPending;
+        } else if (firstPending == op) {
+            firstPending = op.nextPending;
+        } else {
+            return;  // not listed
+        }
+        if (op.nextPending != null) {
+            op.nextPending.prevPending = op.prevPending;
+        }
+        op.prevPending = op.nextPending = null;
+    }
+
+    /**
+     * Cancels the pending operations issued with {@code overlapped}, or all of them when it is null (CancelIo,
+     * CancelIoEx, close). Each still completes exactly once, with {@code status} unless it finished first.
+     * Returns how many were asked to stop.
+     */
+    public final int cancelPending(Object overlapped, int status) {
+        int n = 0;
+        synchronized (this) {
+            for (OverlappedOperation op = firstPending; op != null; op = op.nextPending) {
+                if (overlapped == null || op.overlapped() == overlapped) {
+                    engine().cancel(op, status);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Whether any operation is pending on this object. */
+    public final synchronized boolean hasPending() {
+        return firstPending != null;
+    }
+}

@@ -1,0 +1,96 @@
+package io.iocp4j;
+
+import io.iocp4j.engine.Operation;
+
+/**
+ * An operation issued on a file object with an OVERLAPPED: it delivers its one result through the channels the
+ * caller chose, in the order of CORE-4 and the matrix of CORE-2: publish bytes then status, set the event, then
+ * either queue the completion routine to the issuer or queue a packet to the port the object is associated with
+ * <em>now</em> (CORE-6), unless the event handle had its low bit set (OVL-4).
+ *
+ * <p>Subclasses are reused: the facade keeps one per OVERLAPPED and kind, so steady-state I/O allocates nothing.
+ */
+public abstract class OverlappedOperation extends Operation {
+    /** Links in the target's list of pending operations; guarded by the target's lock. */
+    OverlappedOperation prevPending;
+    OverlappedOperation nextPending;
+
+    private IoObject target;
+    private IoStatusBlock statusBlock;
+    private Object overlapped;
+    private Signal event;
+    private boolean packetSuppressed;
+    private CompletionRoutine routine;
+    private Thread issuer;
+    private volatile boolean pending;
+
+    /**
+     * Sets where the result goes; call before {@link #issue}. {@code overlapped} is the identity packets carry
+     * (usually the status block itself).
+     */
+    public final void notifyTo(IoStatusBlock statusBlock, Object overlapped, Signal event, boolean packetSuppressed,
+                               CompletionRoutine routine) {
+        this.statusBlock = statusBlock;
+        this.overlapped = overlapped;
+        this.event = event;
+        this.packetSuppressed = packetSuppressed;
+        this.routine = routine;
+        this.issuer = routine == null ? null : Thread.currentThread();
+    }
+
+    /** Marks the status pending, records the operation on its target and hands it to the engine. */
+    protected final void issue(IoObject target) {
+        this.target = target;
+        pending = true;
+        statusBlock.markPending();
+        target.addPending(this);
+        target.engine().submit(this);
+    }
+
+    /** Whether the operation is between issue and delivery (OVL-7: the OVERLAPPED must not be reused then). */
+    public final boolean isPending() {
+        return pending;
+    }
+
+    public final Object overlapped() {
+        return overlapped;
+    }
+
+    public final IoObject target() {
+        return target;
+    }
+
+    /**
+     * Delivers the result exactly once; runs on the driver thread (or the issuer, for operations that never
+     * started). Everything is read into locals before the operation is marked idle, because from then on the
+     * facade may reuse this object for the caller's next I/O.
+     */
+    protected final void finish(int status, long bytes) {
+        IoObject t = target;
+        IoStatusBlock block = statusBlock;
+        Object ov = overlapped;
+        Signal e = event;
+        CompletionRoutine r = routine;
+        Thread to = issuer;
+        boolean toPort = !packetSuppressed;
+        t.removePending(this);
+        pending = false;
+        block.publish(status, bytes);
+        if (e != null) {
+            e.set();
+        }
+        if (r != null) {
+            Apcs.queue(to, () -> r.completed(status, bytes, ov));
+        } else if (toPort) {
+            CompletionPort port = t.port();
+            if (port != null) {
+                port.enqueue((int) bytes, t.key(), ov, status);
+            }
+        }
+    }
+
+    @Override
+    protected void abort(int status) {
+        finish(status, 0);
+    }
+}

@@ -1,0 +1,260 @@
+package io.iocp4j.engine;
+
+import io.iocp4j.uring.CompletionHandler;
+import io.iocp4j.uring.IoUring;
+import io.iocp4j.uring.IoUringAvailability;
+import io.iocp4j.uring.Sqe;
+import io.iocp4j.uring.SubmissionQueue;
+import io.iocp4j.linux.Errno;
+import io.iocp4j.linux.Syscalls;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+
+/**
+ * One io_uring and the driver thread that owns it (LNX-1). Any thread may {@link #submit} an operation at any time;
+ * the driver writes its SQE promptly even while every other thread is parked in a port wait, because a
+ * sleeping driver is woken through an eventfd whose read is always armed in the ring. The driver reaps CQEs and lets
+ * each operation deliver its result (status, event, packet), so I/O finishes with no application thread inside
+ * the library. Internal requests (wake-ups, cancels) stop here and never become completions.
+ *
+ * <p>Only the driver enters the ring: it is the single submitter, so completions never depend on the lifetime or
+ * the scheduling of the threads that issued the I/O.
+ */
+public final class IoEngine implements CompletionHandler {
+    private static final int RING_ENTRIES = 1024;
+    private static final int RUNNING = 0;
+    private static final int SLEEPING = 1;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(IoEngine.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static final System.Logger LOG = System.getLogger("io.iocp4j.engine");
+    private static volatile IoEngine shared;
+
+    private final IoUring ring;
+    private final SubmitQueue queue = new SubmitQueue();
+    private final InFlightTable inFlight = new InFlightTable();
+    /** Operations that need another SQE after a CQE; driver only. */
+    private final ArrayDeque<Operation> resubmit = new ArrayDeque<>();
+    private final int wakeFd;
+    private final MemorySegment wakeBuffer;
+    private final Thread driver;
+    @SuppressWarnings("unused")
+    private volatile int state = RUNNING;
+    private volatile long completed;
+
+    private IoEngine(String name) {
+        ring = IoUring.setup(RING_ENTRIES, 0);
+        int fd = Syscalls.eventfd(0, Syscalls.EFD_CLOEXEC);
+        if (fd < 0) {
+            ring.close();
+            throw new IllegalStateException("eventfd failed: " + Errno.name(-fd));
+        }
+        wakeFd = fd;
+        wakeBuffer = Arena.global().allocate(8, 8);
+        driver = Thread.ofPlatform().daemon().name(name).unstarted(this::drive);
+        driver.start();
+    }
+
+    /** Whether io_uring can be used here; when not, {@link #unavailabilityCause()} says why and what to do. */
+    public static boolean isAvailable() {
+        return IoUringAvailability.isAvailable();
+    }
+
+    public static Throwable unavailabilityCause() {
+        return IoUringAvailability.unavailabilityCause();
+    }
+
+    /** The process-wide engine, started on first use; throws IoUringUnavailableException when io_uring is not usable. */
+    public static IoEngine shared() {
+        IoEngine e = shared;
+        if (e == null) {
+            synchronized (IoEngine.class) {
+                e = shared;
+                if (e == null) {
+                    IoUringAvailability.ensureAvailable();
+                    shared = e = new IoEngine("iocp4j-ring");
+                }
+            }
+        }
+        return e;
+    }
+
+    /** Hands an operation to the driver; callable from any thread, never blocks. */
+    public void submit(Operation op) {
+        queue.offer(op);
+        wakeDriver();
+    }
+
+    /**
+     * Asks for an operation to end with {@code status} (STATUS_CANCELLED, STATUS_CONNECTION_ABORTED...). It still
+     * completes exactly once: with that status if the kernel gives it up, or normally if it finished first (CAN-5).
+     */
+    public void cancel(Operation op, int status) {
+        op.cancelStatus = status;
+        queue.offer(new CancelRequest(op));
+        wakeDriver();
+    }
+
+    /** Completions processed so far (diagnostics and tests). */
+    public long completedCount() {
+        return completed;
+    }
+
+    private void wakeDriver() {
+        if ((int) STATE.getVolatile(this) == SLEEPING && STATE.compareAndSet(this, SLEEPING, RUNNING)) {
+            wakeBuffer.set(ValueLayout.JAVA_LONG, 0, 1L);
+            Syscalls.write(wakeFd, wakeBuffer, 8);
+        }
+    }
+
+    // ---- driver thread ----
+
+    private void drive() {
+        armWakeup();
+        for (;;) {
+            try {
+                takeSubmissions();
+                if (ring.cq().ready() > 0) {
+                    ring.submit();
+                } else if (mayPark()) {
+                    ring.submitAndWait(1);
+                    STATE.setVolatile(this, RUNNING);
+                } else {
+                    ring.submit();
+                }
+                ring.cq().drain(this);
+            } catch (RuntimeException | Error e) {
+                // One faulty operation must not stop the ring for everybody else.
+                LOG.log(System.Logger.Level.ERROR, "iocp4j ring driver: unexpected failure", e);
+            }
+        }
+    }
+
+    /**
+     * Announces that the driver is about to block, then looks at the queue once more: a producer that offered
+     * before seeing SLEEPING is found here, one that offered after it writes the eventfd (Dekker-style, both
+     * sides using volatile accesses).
+     */
+    private boolean mayPark() {
+        STATE.setVolatile(this, SLEEPING);
+        if (queue.isEmpty() && resubmit.isEmpty()) {
+            return true;
+        }
+        STATE.setVolatile(this, RUNNING);
+        return false;
+    }
+
+    private void takeSubmissions() {
+        for (Operation op; (op = resubmit.poll()) != null; ) {
+            start(op);
+        }
+        for (Operation op; (op = queue.poll()) != null; ) {
+            if (op instanceof CancelRequest c) {
+                requestCancel(c.target);
+            } else {
+                start(op);
+            }
+        }
+    }
+
+    private void start(Operation op) {
+        if (op.cancelStatus != 0) {
+            op.abort(op.cancelStatus);
+            return;
+        }
+        long ud = inFlight.add(op);
+        if (op.prepare(sq(), ud)) {
+            op.userData = ud;
+        } else {
+            inFlight.remove(ud);
+        }
+    }
+
+    private void requestCancel(Operation target) {
+        if (target.userData == 0) {
+            return;  // finished, or between two SQEs: start() sees cancelStatus and aborts it
+        }
+        SubmissionQueue sq = sq();
+        Sqe.prepCancel(sq.sqes(), sq.next(), target.userData, 0, UserData.encode(UserData.KIND_CANCEL, 0, 0));
+    }
+
+    /** The submission queue with at least one free SQE: a full SQ is submitted (and the CQ drained if the kernel pushes back). */
+    private SubmissionQueue sq() {
+        SubmissionQueue sq = ring.sq();
+        while (sq.space() == 0) {
+            int r = ring.submit();
+            if (r == -Errno.EBUSY || r == -Errno.EAGAIN) {
+                ring.cq().drain(this);
+            }
+        }
+        return sq;
+    }
+
+    private void armWakeup() {
+        SubmissionQueue sq = sq();
+        Sqe.prepRead(sq.sqes(), sq.next(), wakeFd, wakeBuffer.address(), 8, 0,
+                UserData.encode(UserData.KIND_WAKEUP, 0, 0));
+    }
+
+    @Override
+    public void handle(long userData, int res, int flags) {
+        switch (UserData.kind(userData)) {
+            case UserData.KIND_OPERATION -> complete(userData, res, flags);
+            case UserData.KIND_WAKEUP -> armWakeup();
+            default -> { }  // a cancel request's own result: the target's CQE carries what matters
+        }
+    }
+
+    private void complete(long userData, int res, int flags) {
+        Operation op = inFlight.get(userData);
+        if (op == null) {
+            return;
+        }
+        inFlight.remove(userData);
+        op.userData = 0;
+        completed++;
+        try {
+            if (!op.onCqe(res, flags)) {
+                resubmit.add(op);
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "iocp4j ring driver: operation " + op + " failed", e);
+        }
+    }
+
+    /** A request, travelling through the submit queue, to cancel an operation the driver may have in flight. */
+    private static final class CancelRequest extends Operation {
+        final Operation target;
+
+        CancelRequest(Operation target) {
+            this.target = target;
+        }
+
+        @Override
+        protected boolean prepare(SubmissionQueue sq, long userData) {
+            throw new AssertionError("handled by the driver");
+        }
+
+        @Override
+        protected boolean onCqe(int res, int flags) {
+            throw new AssertionError("handled by the driver");
+        }
+
+        @Override
+        protected void abort(int status) {
+            throw new AssertionError("handled by the driver");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.iocp4j.win32;
+
+import static io.iocp4j.NtStatus.*;
+import static io.iocp4j.win32.WinError.*;
+
+/**
+ * NTSTATUS -> Win32 and NTSTATUS -> Winsock conversions (contract 14.2): the one table the facade reports from.
+ * kernel32-style reporting (GQCS, GetOverlappedResult, ReadFileEx routines) uses {@link #toWin32}; Winsock
+ * reporting (WSAGetOverlappedResult, immediate Winsock returns, Winsock routines) uses {@link #toWsa} (ERR-1).
+ */
+public final class ErrorMapping {
+    private ErrorMapping() {
+    }
+
+    /** The Win32 error a kernel32-style API reports for an operation that ended with {@code status}. */
+    public static int toWin32(int status) {
+        return switch (status) {
+            case STATUS_SUCCESS -> ERROR_SUCCESS;
+            case STATUS_PENDING -> ERROR_IO_PENDING;
+            case STATUS_TIMEOUT -> WAIT_TIMEOUT;
+            case STATUS_USER_APC -> WAIT_IO_COMPLETION;
+            case STATUS_ABANDONED -> ERROR_ABANDONED_WAIT_0;
+            case STATUS_BUFFER_OVERFLOW -> ERROR_MORE_DATA;
+            case STATUS_ACCESS_VIOLATION -> ERROR_NOACCESS;
+            case STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH -> ERROR_INVALID_HANDLE;
+            case STATUS_INVALID_PARAMETER, STATUS_PORT_ALREADY_SET -> ERROR_INVALID_PARAMETER;
+            case STATUS_END_OF_FILE -> ERROR_HANDLE_EOF;
+            case STATUS_NO_MEMORY -> ERROR_NOT_ENOUGH_MEMORY;
+            case STATUS_ACCESS_DENIED, STATUS_FILE_IS_A_DIRECTORY -> ERROR_ACCESS_DENIED;
+            case STATUS_BUFFER_TOO_SMALL -> ERROR_INSUFFICIENT_BUFFER;
+            case STATUS_OBJECT_NAME_NOT_FOUND -> ERROR_FILE_NOT_FOUND;
+            case STATUS_OBJECT_NAME_COLLISION -> ERROR_ALREADY_EXISTS;
+            case STATUS_OBJECT_PATH_NOT_FOUND -> ERROR_PATH_NOT_FOUND;
+            case STATUS_SHARING_VIOLATION -> ERROR_SHARING_VIOLATION;
+            case STATUS_DISK_FULL -> ERROR_DISK_FULL;
+            case STATUS_INSUFFICIENT_RESOURCES -> ERROR_NO_SYSTEM_RESOURCES;
+            case STATUS_DEVICE_NOT_READY -> ERROR_NOT_READY;
+            case STATUS_PIPE_DISCONNECTED -> ERROR_PIPE_NOT_CONNECTED;
+            case STATUS_IO_TIMEOUT -> ERROR_SEM_TIMEOUT;
+            case STATUS_NOT_SUPPORTED -> ERROR_NOT_SUPPORTED;
+            case STATUS_NETWORK_BUSY -> ERROR_NETWORK_BUSY;
+            case STATUS_TOO_MANY_OPENED_FILES -> ERROR_TOO_MANY_OPEN_FILES;
+            case STATUS_CANCELLED -> ERROR_OPERATION_ABORTED;
+            case STATUS_LOCAL_DISCONNECT, STATUS_REMOTE_DISCONNECT, STATUS_CONNECTION_DISCONNECTED,
+                 STATUS_CONNECTION_RESET -> ERROR_NETNAME_DELETED;
+            case STATUS_INVALID_CONNECTION, STATUS_INVALID_ADDRESS -> ERROR_UNEXP_NET_ERR;
+            case STATUS_IO_DEVICE_ERROR -> ERROR_IO_DEVICE;
+            case STATUS_INVALID_BUFFER_SIZE -> ERROR_INVALID_USER_BUFFER;
+            case STATUS_INVALID_ADDRESS_COMPONENT -> ERROR_INVALID_NETNAME;
+            case STATUS_ADDRESS_ALREADY_EXISTS -> ERROR_DUP_NAME;
+            case STATUS_NOT_FOUND -> ERROR_NOT_FOUND;
+            case STATUS_CONNECTION_REFUSED -> ERROR_CONNECTION_REFUSED;
+            case STATUS_GRACEFUL_DISCONNECT -> ERROR_GRACEFUL_DISCONNECT;
+            case STATUS_CONNECTION_ACTIVE -> ERROR_CONNECTION_ACTIVE;
+            case STATUS_NETWORK_UNREACHABLE -> ERROR_NETWORK_UNREACHABLE;
+            case STATUS_HOST_UNREACHABLE -> ERROR_HOST_UNREACHABLE;
+            case STATUS_PROTOCOL_UNREACHABLE -> ERROR_PROTOCOL_UNREACHABLE;
+            case STATUS_PORT_UNREACHABLE -> ERROR_PORT_UNREACHABLE;
+            case STATUS_REQUEST_ABORTED -> ERROR_REQUEST_ABORTED;
+            case STATUS_CONNECTION_ABORTED -> ERROR_CONNECTION_ABORTED;
+            default -> throw new IllegalArgumentException("no Win32 mapping for NTSTATUS 0x" + Integer.toHexString(status));
+        };
+    }
+
+    /** The Winsock error a Winsock API reports for {@code status}; statuses with no Winsock meaning give WSAEINVAL. */
+    public static int toWsa(int status) {
+        return switch (status) {
+            case STATUS_SUCCESS -> ERROR_SUCCESS;
+            case STATUS_PENDING -> WSA_IO_PENDING;
+            case STATUS_TIMEOUT -> WSA_WAIT_TIMEOUT;
+            case STATUS_USER_APC -> WSA_WAIT_IO_COMPLETION;
+            case STATUS_CANCELLED -> WSA_OPERATION_ABORTED;
+            case STATUS_BUFFER_OVERFLOW, STATUS_INVALID_BUFFER_SIZE -> WSAEMSGSIZE;
+            case STATUS_ACCESS_VIOLATION, STATUS_BUFFER_TOO_SMALL -> WSAEFAULT;
+            case STATUS_INVALID_HANDLE, STATUS_OBJECT_TYPE_MISMATCH -> WSAENOTSOCK;
+            case STATUS_NO_MEMORY, STATUS_INSUFFICIENT_RESOURCES -> WSAENOBUFS;
+            case STATUS_ACCESS_DENIED -> WSAEACCES;
+            case STATUS_SHARING_VIOLATION, STATUS_ADDRESS_ALREADY_EXISTS -> WSAEADDRINUSE;
+            case STATUS_DEVICE_NOT_READY -> WSAEWOULDBLOCK;
+            case STATUS_PIPE_DISCONNECTED -> WSAESHUTDOWN;
+            case STATUS_IO_TIMEOUT -> WSAETIMEDOUT;
+            case STATUS_NOT_SUPPORTED -> WSAEOPNOTSUPP;
+            case STATUS_NETWORK_BUSY -> WSAENETDOWN;
+            case STATUS_TOO_MANY_OPENED_FILES -> WSAEMFILE;
+            case STATUS_LOCAL_DISCONNECT, STATUS_CONNECTION_ABORTED -> WSAECONNABORTED;
+            case STATUS_REMOTE_DISCONNECT, STATUS_CONNECTION_DISCONNECTED, STATUS_CONNECTION_RESET,
+                 STATUS_PORT_UNREACHABLE -> WSAECONNRESET;
+            case STATUS_INVALID_CONNECTION -> WSAENOTCONN;
+            case STATUS_INVALID_ADDRESS, STATUS_INVALID_ADDRESS_COMPONENT -> WSAEADDRNOTAVAIL;
+            case STATUS_CONNECTION_REFUSED -> WSAECONNREFUSED;
+            case STATUS_GRACEFUL_DISCONNECT -> WSAEDISCON;
+            case STATUS_CONNECTION_ACTIVE -> WSAEISCONN;
+            case STATUS_NETWORK_UNREACHABLE, STATUS_PROTOCOL_UNREACHABLE -> WSAENETUNREACH;
+            case STATUS_HOST_UNREACHABLE -> WSAEHOSTUNREACH;
+            case STATUS_REQUEST_ABORTED -> WSAEINTR;
+            default -> WSAEINVAL;
+        };
+    }
+}

@@ -1,0 +1,314 @@
+package io.iocp4j.win32;
+
+import io.iocp4j.Apcs;
+import io.iocp4j.Completion;
+import io.iocp4j.CompletionBatch;
+import io.iocp4j.CompletionPort;
+import io.iocp4j.IoEngine;
+import io.iocp4j.IoObject;
+import io.iocp4j.NtStatus;
+import io.iocp4j.PortBlocking;
+import io.iocp4j.PortClosedException;
+
+import java.util.concurrent.locks.LockSupport;
+
+import static io.iocp4j.win32.WinError.*;
+
+/**
+ * The kernel32 functions of the IOCP model, with Win32's names, parameter order, return conventions and error
+ * numbers. Use with {@code import static io.iocp4j.win32.Kernel32.*;}. Each function validates, translates and
+ * calls the core; the Javadoc names the contract rules it implements.
+ *
+ * <p>Java spellings: {@code NULL} is {@code null}; {@code DWORD} is {@code int} (unsigned, so {@code INFINITE} is
+ * -1); out-parameters are the {@code *ByReference} holders; completion keys are Java references (see
+ * {@link ULONG_PTRByReference}).
+ */
+public final class Kernel32 {
+    public static final int INFINITE = 0xFFFFFFFF;
+    public static final HANDLE INVALID_HANDLE_VALUE = HANDLE.INVALID_HANDLE_VALUE;
+    public static final int FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = IoObject.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS;
+    public static final int FILE_SKIP_SET_EVENT_ON_HANDLE = IoObject.FILE_SKIP_SET_EVENT_ON_HANDLE;
+
+    private static final ThreadLocal<Completion> COMPLETION = ThreadLocal.withInitial(Completion::new);
+    private static final ThreadLocal<CompletionBatch[]> BATCH = ThreadLocal.withInitial(() -> new CompletionBatch[1]);
+
+    private Kernel32() {
+    }
+
+    // ---- last error (CORE-8) ----
+
+    public static int GetLastError() {
+        return LastError.get();
+    }
+
+    public static void SetLastError(int dwErrCode) {
+        LastError.set(dwErrCode);
+    }
+
+    // ---- completion ports ----
+
+    /**
+     * Creates a port, associates a file object with a port, or both (CICP-1..8). Returns NULL on failure, never
+     * INVALID_HANDLE_VALUE (CICP-1); associating with an existing port returns that same handle (CICP-4).
+     * Fails with ERROR_NOT_SUPPORTED when io_uring is unavailable; FormatMessage gives the cause and remedy.
+     */
+    public static HANDLE CreateIoCompletionPort(HANDLE FileHandle, HANDLE ExistingCompletionPort,
+                                                Object CompletionKey, int NumberOfConcurrentThreads) {
+        if (FileHandle == INVALID_HANDLE_VALUE) {
+            if (ExistingCompletionPort != null) {
+                LastError.set(ERROR_INVALID_PARAMETER);
+                return null;
+            }
+            return newPort(NumberOfConcurrentThreads);
+        }
+        IoObject file = HandleTable.resolve(FileHandle, IoObject.class);
+        if (file == null) {
+            LastError.set(ERROR_INVALID_HANDLE);
+            return null;
+        }
+        if (ExistingCompletionPort == null) {
+            HANDLE created = newPort(NumberOfConcurrentThreads);
+            if (created != null && !associate(file, HandleTable.resolve(created, CompletionPort.class), CompletionKey)) {
+                HandleTable.close(created);
+                return null;
+            }
+            return created;
+        }
+        CompletionPort port = HandleTable.resolve(ExistingCompletionPort, CompletionPort.class);
+        if (port == null) {
+            LastError.set(ERROR_INVALID_HANDLE);
+            return null;
+        }
+        return associate(file, port, CompletionKey) ? ExistingCompletionPort : null;
+    }
+
+    private static HANDLE newPort(int concurrency) {
+        if (!IoEngine.isAvailable()) {
+            LastError.set(ERROR_NOT_SUPPORTED);
+            return null;
+        }
+        CompletionPort port = CompletionPort.open(concurrency);
+        return HandleTable.open(port, port::close, HANDLE::new);
+    }
+
+    /** Only overlapped objects, only once (CICP-6, CICP-7). */
+    private static boolean associate(IoObject file, CompletionPort port, Object key) {
+        if (!file.isOverlapped() || !file.associate(port, key)) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);
+        }
+        return true;
+    }
+
+    /**
+     * Dequeues one packet (GQCS-1..7). TRUE: an I/O success or a posted packet (GQCS-5). FALSE with a non-NULL
+     * OVERLAPPED: a failed I/O, with GetLastError the Win32 mapping of its status (GQCS-2). FALSE with NULL: no
+     * packet, and the byte count and key are left untouched (GQCS-3); the error is WAIT_TIMEOUT,
+     * ERROR_ABANDONED_WAIT_0 (port closed during the wait) or ERROR_INVALID_HANDLE. The last error is not
+     * modified on success (CORE-8). Never runs APCs (GQCS-18).
+     */
+    public static boolean GetQueuedCompletionStatus(HANDLE CompletionPort, DWORDByReference lpNumberOfBytesTransferred,
+                                                    ULONG_PTRByReference lpCompletionKey,
+                                                    OVERLAPPEDByReference lpOverlapped, int dwMilliseconds) {
+        CompletionPort port = HandleTable.resolve(CompletionPort, CompletionPort.class);
+        if (port == null) {
+            lpOverlapped.value = null;
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        Completion c = COMPLETION.get();
+        int r = port.dequeue(c, timeoutNanos(dwMilliseconds), false);
+        if (r <= 0) {
+            lpOverlapped.value = null;
+            return LastError.fail(r == io.iocp4j.CompletionPort.TIMEOUT ? WAIT_TIMEOUT : ERROR_ABANDONED_WAIT_0);
+        }
+        lpNumberOfBytesTransferred.value = c.bytesTransferred();
+        lpCompletionKey.value = c.key();
+        lpOverlapped.value = (OVERLAPPED) c.overlapped();
+        return succeeded(c.status()) || LastError.fail(ErrorMapping.toWin32(c.status()));
+    }
+
+    /**
+     * Dequeues up to {@code ulCount} already-queued packets without waiting to fill the batch (GQCSX-1). A failed
+     * I/O does not make the call fail: each entry carries its own status (GQCSX-2). FALSE with 0 entries on
+     * timeout (WAIT_TIMEOUT), when APCs ran in an alertable wait (WAIT_IO_COMPLETION, GQCSX-4), when the port was
+     * closed (ERROR_ABANDONED_WAIT_0), and for bad arguments (GQCSX-5).
+     */
+    public static boolean GetQueuedCompletionStatusEx(HANDLE CompletionPort, OVERLAPPED_ENTRY[] lpCompletionPortEntries,
+                                                      int ulCount, ULONGByReference ulNumEntriesRemoved,
+                                                      int dwMilliseconds, boolean fAlertable) {
+        CompletionPort port = HandleTable.resolve(CompletionPort, CompletionPort.class);
+        if (port == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        if (ulCount <= 0 || lpCompletionPortEntries == null || lpCompletionPortEntries.length < ulCount
+                || ulNumEntriesRemoved == null) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);
+        }
+        CompletionBatch batch = batch(ulCount);
+        int r = port.dequeue(batch, ulCount, timeoutNanos(dwMilliseconds), fAlertable);
+        if (r <= 0) {
+            ulNumEntriesRemoved.value = 0;
+            return LastError.fail(switch (r) {
+                case io.iocp4j.CompletionPort.TIMEOUT -> WAIT_TIMEOUT;
+                case io.iocp4j.CompletionPort.ALERTED -> WAIT_IO_COMPLETION;
+                default -> ERROR_ABANDONED_WAIT_0;
+            });
+        }
+        for (int i = 0; i < r; i++) {
+            OVERLAPPED_ENTRY e = lpCompletionPortEntries[i];
+            e.lpCompletionKey = batch.key(i);
+            e.lpOverlapped = (OVERLAPPED) batch.overlapped(i);
+            e.Internal = batch.status(i);
+            e.dwNumberOfBytesTransferred = batch.bytesTransferred(i);
+        }
+        ulNumEntriesRemoved.value = r;
+        return true;
+    }
+
+    /**
+     * Queues a packet carrying exactly these values with status success (PQCS-1); the OVERLAPPED is never read or
+     * written (GQCS-19, PQCS-5). FALSE/ERROR_INVALID_HANDLE for a closed or non-port handle (PQCS-3).
+     */
+    public static boolean PostQueuedCompletionStatus(HANDLE CompletionPort, int dwNumberOfBytesTransferred,
+                                                     Object dwCompletionKey, OVERLAPPED lpOverlapped) {
+        CompletionPort port = HandleTable.resolve(CompletionPort, CompletionPort.class);
+        if (port == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        try {
+            port.post(dwNumberOfBytesTransferred, dwCompletionKey, lpOverlapped);
+            return true;
+        } catch (PortClosedException closedMeanwhile) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+    }
+
+    /**
+     * Closes a handle; the object goes when its last handle does (CORE-1). For a port, every waiter returns
+     * ERROR_ABANDONED_WAIT_0 (GQCS-7); a second close fails with ERROR_INVALID_HANDLE (CICP-4).
+     */
+    public static boolean CloseHandle(HANDLE hObject) {
+        return HandleTable.close(hObject) || LastError.fail(ERROR_INVALID_HANDLE);
+    }
+
+    /** Notification modes of a file object: sticky, accumulating (SKIP-1..4). */
+    public static boolean SetFileCompletionNotificationModes(HANDLE FileHandle, int Flags) {
+        IoObject file = HandleTable.resolve(FileHandle, IoObject.class);
+        if (file == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        if ((Flags & ~(FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE)) != 0) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);
+        }
+        file.addNotificationModes(Flags);
+        return true;
+    }
+
+    /** {@code lpOverlapped->Internal != STATUS_PENDING} (OVL-5); an acquire read (CORE-4). */
+    public static boolean HasOverlappedIoCompleted(OVERLAPPED lpOverlapped) {
+        return lpOverlapped.Internal != NtStatus.STATUS_PENDING;
+    }
+
+    // ---- threads, sleeping and APCs ----
+
+    /** The calling thread's id; it also makes the thread reachable through OpenThread. */
+    public static long GetCurrentThreadId() {
+        return ThreadHandles.register(Thread.currentThread());
+    }
+
+    /** A pseudo-handle meaning "the calling thread" (not usable from another thread, as on Windows). */
+    public static HANDLE GetCurrentThread() {
+        return ThreadHandles.CURRENT_THREAD;
+    }
+
+    /** A real handle to a thread that has called GetCurrentThreadId; NULL/ERROR_INVALID_PARAMETER otherwise. */
+    public static HANDLE OpenThread(int dwDesiredAccess, boolean bInheritHandle, long dwThreadId) {
+        Thread t = ThreadHandles.byId(dwThreadId);
+        if (t == null || !t.isAlive()) {
+            LastError.set(ERROR_INVALID_PARAMETER);
+            return null;
+        }
+        return HandleTable.open(t, () -> { }, HANDLE::new);
+    }
+
+    /**
+     * Queues a user APC to a thread; it runs only when that thread enters an alertable wait (SleepEx,
+     * GetQueuedCompletionStatusEx with fAlertable...). Returns FALSE/ERROR_INVALID_HANDLE for a bad thread handle.
+     */
+    public static boolean QueueUserAPC(PAPCFUNC pfnAPC, HANDLE hThread, Object dwData) {
+        Thread target = ThreadHandles.resolve(hThread);
+        if (target == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        if (pfnAPC == null) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);
+        }
+        Apcs.queue(target, () -> pfnAPC.callback(dwData));
+        return true;
+    }
+
+    /** Sleeps without running APCs; the thread's port slot is given back meanwhile (GQCS-14). */
+    public static void Sleep(int dwMilliseconds) {
+        long deadline = deadline(dwMilliseconds);
+        PortBlocking.begin();
+        try {
+            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                LockSupport.parkNanos(left);
+            }
+        } finally {
+            PortBlocking.end();
+        }
+    }
+
+    /**
+     * Sleeps; when alertable, returns WAIT_IO_COMPLETION as soon as queued APCs have run (before or during the
+     * sleep), else 0 when the time is up. The port slot is given back meanwhile (GQCS-14).
+     */
+    public static int SleepEx(int dwMilliseconds, boolean bAlertable) {
+        if (!bAlertable) {
+            Sleep(dwMilliseconds);
+            return 0;
+        }
+        long deadline = deadline(dwMilliseconds);
+        PortBlocking.begin();
+        try {
+            while (!Apcs.hasPending()) {
+                if (deadline - System.nanoTime() <= 0) {
+                    return 0;
+                }
+                Apcs.parkAlertable(deadline);
+            }
+        } finally {
+            PortBlocking.end();
+        }
+        Apcs.runPending();
+        return WAIT_IO_COMPLETION;
+    }
+
+    // ---- helpers ----
+
+    /** Win32 milliseconds (unsigned; INFINITE = -1) to the core's nanoseconds (INFINITE < 0). */
+    static long timeoutNanos(int dwMilliseconds) {
+        return dwMilliseconds == INFINITE ? io.iocp4j.CompletionPort.INFINITE
+                : (dwMilliseconds & 0xFFFF_FFFFL) * 1_000_000L;
+    }
+
+    /** A System.nanoTime deadline; Long.MAX_VALUE-ish for INFINITE. */
+    static long deadline(int dwMilliseconds) {
+        return dwMilliseconds == INFINITE ? System.nanoTime() + Long.MAX_VALUE / 2
+                : System.nanoTime() + timeoutNanos(dwMilliseconds);
+    }
+
+    /** NT_SUCCESS: success and informational statuses; warnings and errors make BOOL calls return FALSE. */
+    static boolean succeeded(int status) {
+        return status >= 0;
+    }
+
+    private static CompletionBatch batch(int count) {
+        CompletionBatch[] holder = BATCH.get();
+        CompletionBatch b = holder[0];
+        if (b == null || b.capacity() < count) {
+            b = holder[0] = new CompletionBatch(Math.max(count, 64));
+        }
+        return b;
+    }
+}

@@ -1,0 +1,113 @@
+package io.iocp4j.win32;
+
+/** Win32, wait and Winsock error numbers, with their real Windows values (contract 14.1). */
+public final class WinError {
+    public static final int ERROR_SUCCESS = 0;
+    public static final int NO_ERROR = 0;
+    public static final int ERROR_INVALID_FUNCTION = 1;
+    public static final int ERROR_FILE_NOT_FOUND = 2;
+    public static final int ERROR_PATH_NOT_FOUND = 3;
+    public static final int ERROR_TOO_MANY_OPEN_FILES = 4;
+    public static final int ERROR_ACCESS_DENIED = 5;
+    public static final int ERROR_INVALID_HANDLE = 6;
+    public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
+    public static final int ERROR_NOT_READY = 21;
+    public static final int ERROR_SHARING_VIOLATION = 32;
+    public static final int ERROR_LOCK_VIOLATION = 33;
+    public static final int ERROR_HANDLE_EOF = 38;
+    public static final int ERROR_NOT_SUPPORTED = 50;
+    public static final int ERROR_DUP_NAME = 52;
+    public static final int ERROR_NETWORK_BUSY = 54;
+    public static final int ERROR_UNEXP_NET_ERR = 59;
+    public static final int ERROR_NETNAME_DELETED = 64;
+    public static final int ERROR_FILE_EXISTS = 80;
+    public static final int ERROR_INVALID_PARAMETER = 87;
+    public static final int ERROR_DISK_FULL = 112;
+    public static final int ERROR_SEM_TIMEOUT = 121;
+    public static final int ERROR_INSUFFICIENT_BUFFER = 122;
+    public static final int ERROR_NEGATIVE_SEEK = 131;
+    public static final int ERROR_ALREADY_EXISTS = 183;
+    public static final int ERROR_PIPE_NOT_CONNECTED = 233;
+    public static final int ERROR_MORE_DATA = 234;
+    public static final int ERROR_ABANDONED_WAIT_0 = 735;
+    public static final int ERROR_OPERATION_ABORTED = 995;
+    public static final int ERROR_IO_INCOMPLETE = 996;
+    public static final int ERROR_IO_PENDING = 997;
+    public static final int ERROR_NOACCESS = 998;
+    public static final int ERROR_IO_DEVICE = 1117;
+    public static final int ERROR_NOT_FOUND = 1168;
+    public static final int ERROR_INVALID_NETNAME = 1214;
+    public static final int ERROR_CONNECTION_REFUSED = 1225;
+    public static final int ERROR_GRACEFUL_DISCONNECT = 1226;
+    public static final int ERROR_ADDRESS_ALREADY_ASSOCIATED = 1227;
+    public static final int ERROR_CONNECTION_INVALID = 1229;
+    public static final int ERROR_CONNECTION_ACTIVE = 1230;
+    public static final int ERROR_NETWORK_UNREACHABLE = 1231;
+    public static final int ERROR_HOST_UNREACHABLE = 1232;
+    public static final int ERROR_PROTOCOL_UNREACHABLE = 1233;
+    public static final int ERROR_PORT_UNREACHABLE = 1234;
+    public static final int ERROR_REQUEST_ABORTED = 1235;
+    public static final int ERROR_CONNECTION_ABORTED = 1236;
+    public static final int ERROR_NO_SYSTEM_RESOURCES = 1450;
+    public static final int ERROR_TIMEOUT = 1460;
+    public static final int ERROR_INVALID_USER_BUFFER = 1784;
+
+    public static final int WAIT_OBJECT_0 = 0;
+    public static final int WAIT_ABANDONED = 0x80;
+    public static final int WAIT_ABANDONED_0 = 0x80;
+    public static final int WAIT_IO_COMPLETION = 0xC0;
+    public static final int WAIT_TIMEOUT = 0x102;
+    public static final int WAIT_FAILED = 0xFFFFFFFF;
+
+    public static final int WSA_IO_PENDING = ERROR_IO_PENDING;
+    public static final int WSA_IO_INCOMPLETE = ERROR_IO_INCOMPLETE;
+    public static final int WSA_OPERATION_ABORTED = ERROR_OPERATION_ABORTED;
+    public static final int WSA_INVALID_HANDLE = ERROR_INVALID_HANDLE;
+    public static final int WSA_INVALID_PARAMETER = ERROR_INVALID_PARAMETER;
+    public static final int WSA_NOT_ENOUGH_MEMORY = ERROR_NOT_ENOUGH_MEMORY;
+    public static final int WSA_WAIT_EVENT_0 = WAIT_OBJECT_0;
+    public static final int WSA_WAIT_IO_COMPLETION = WAIT_IO_COMPLETION;
+    public static final int WSA_WAIT_TIMEOUT = WAIT_TIMEOUT;
+    public static final int WSA_WAIT_FAILED = WAIT_FAILED;
+
+    public static final int WSAEINTR = 10004;
+    public static final int WSAEBADF = 10009;
+    public static final int WSAEACCES = 10013;
+    public static final int WSAEFAULT = 10014;
+    public static final int WSAEINVAL = 10022;
+    public static final int WSAEMFILE = 10024;
+    public static final int WSAEWOULDBLOCK = 10035;
+    public static final int WSAEINPROGRESS = 10036;
+    public static final int WSAEALREADY = 10037;
+    public static final int WSAENOTSOCK = 10038;
+    public static final int WSAEDESTADDRREQ = 10039;
+    public static final int WSAEMSGSIZE = 10040;
+    public static final int WSAEPROTOTYPE = 10041;
+    public static final int WSAENOPROTOOPT = 10042;
+    public static final int WSAEPROTONOSUPPORT = 10043;
+    public static final int WSAESOCKTNOSUPPORT = 10044;
+    public static final int WSAEOPNOTSUPP = 10045;
+    public static final int WSAEPFNOSUPPORT = 10046;
+    public static final int WSAEAFNOSUPPORT = 10047;
+    public static final int WSAEADDRINUSE = 10048;
+    public static final int WSAEADDRNOTAVAIL = 10049;
+    public static final int WSAENETDOWN = 10050;
+    public static final int WSAENETUNREACH = 10051;
+    public static final int WSAENETRESET = 10052;
+    public static final int WSAECONNABORTED = 10053;
+    public static final int WSAECONNRESET = 10054;
+    public static final int WSAENOBUFS = 10055;
+    public static final int WSAEISCONN = 10056;
+    public static final int WSAENOTCONN = 10057;
+    public static final int WSAESHUTDOWN = 10058;
+    public static final int WSAETIMEDOUT = 10060;
+    public static final int WSAECONNREFUSED = 10061;
+    public static final int WSAEHOSTDOWN = 10064;
+    public static final int WSAEHOSTUNREACH = 10065;
+    public static final int WSANOTINITIALISED = 10093;
+    public static final int WSAEDISCON = 10101;
+    public static final int WSATRY_AGAIN = 11002;
+
+    private WinError() {
+    }
+}
