@@ -69,8 +69,47 @@ public abstract class IoObject {
         return notificationModes;
     }
 
-    /** Tears the object down when its last handle closes: pending operations are aborted, one packet each. */
-    public abstract void close();
+    private boolean closing;
+    private boolean released;
+
+    /**
+     * Tears the object down when its last handle closes: pending operations are aborted, one packet each
+     * (CAN-6), and the Linux resources go only once the kernel has given back every operation, so an fd number
+     * can never be reused under an operation still queued for it (LNX-7, LNX-8).
+     */
+    public final void close() {
+        synchronized (this) {
+            if (closing) {
+                return;
+            }
+            closing = true;
+        }
+        abortPendingOnClose();
+        releaseIfDrained();
+    }
+
+    /** Whether close has begun: no new operation may start. */
+    public final synchronized boolean isClosing() {
+        return closing;
+    }
+
+    /** Asks every pending operation to end; subclasses choose the status (CAN-6). */
+    protected void abortPendingOnClose() {
+        cancelPending(null, NtStatus.STATUS_CANCELLED);
+    }
+
+    /** Frees the Linux side (closes the fd); called once, after close, when nothing is pending. */
+    protected abstract void release();
+
+    private void releaseIfDrained() {
+        synchronized (this) {
+            if (!closing || released || firstPending != null) {
+                return;
+            }
+            released = true;
+        }
+        release();
+    }
 
     /** The engine this object's operations run on. */
     public IoEngine engine() {
@@ -90,18 +129,21 @@ public abstract class IoObject {
         firstPending = op;
     }
 
-    final synchronized void removePending(OverlappedOperation op) {
-        if (op.prevPending != null) {
-            op.prevPending.nextPending = op.nextPending;
-        } else if (firstPending == op) {
-            firstPending = op.nextPending;
-        } else {
-            return;  // not listed
+    final void removePending(OverlappedOperation op) {
+        synchronized (this) {
+            if (op.prevPending != null) {
+                op.prevPending.nextPending = op.nextPending;
+            } else if (firstPending == op) {
+                firstPending = op.nextPending;
+            } else {
+                return;  // not listed
+            }
+            if (op.nextPending != null) {
+                op.nextPending.prevPending = op.prevPending;
+            }
+            op.prevPending = op.nextPending = null;
         }
-        if (op.nextPending != null) {
-            op.nextPending.prevPending = op.prevPending;
-        }
-        op.prevPending = op.nextPending = null;
+        releaseIfDrained();
     }
 
     /**
@@ -110,10 +152,15 @@ public abstract class IoObject {
      * Returns how many were asked to stop.
      */
     public final int cancelPending(Object overlapped, int status) {
+        return cancelPending(overlapped, null, status);
+    }
+
+    /** As {@link #cancelPending(Object, int)}, limited to operations {@code issuer} started when it is not null (CancelIo). */
+    public final int cancelPending(Object overlapped, Thread issuer, int status) {
         int n = 0;
         synchronized (this) {
             for (OverlappedOperation op = firstPending; op != null; op = op.nextPending) {
-                if (overlapped == null || op.overlapped() == overlapped) {
+                if ((overlapped == null || op.overlapped() == overlapped) && (issuer == null || op.issuer() == issuer)) {
                     engine().cancel(op, status);
                     n++;
                 }

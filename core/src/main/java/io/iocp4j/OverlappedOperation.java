@@ -35,16 +35,24 @@ public abstract class OverlappedOperation extends Operation {
         this.event = event;
         this.packetSuppressed = packetSuppressed;
         this.routine = routine;
-        this.issuer = routine == null ? null : Thread.currentThread();
+        this.issuer = Thread.currentThread();
     }
 
     /** Marks the status pending, records the operation on its target and hands it to the engine. */
     protected final void issue(IoObject target) {
+        issueQueued(target);
+        target.engine().submit(this);
+    }
+
+    /**
+     * Marks the status pending and records the operation on its target, for a caller that hands it to the
+     * engine itself later (an ordered socket queue).
+     */
+    protected final void issueQueued(IoObject target) {
         this.target = target;
         pending = true;
         statusBlock.markPending();
         target.addPending(this);
-        target.engine().submit(this);
     }
 
     /** Whether the operation is between issue and delivery (OVL-7: the OVERLAPPED must not be reused then). */
@@ -58,6 +66,11 @@ public abstract class OverlappedOperation extends Operation {
 
     public final IoObject target() {
         return target;
+    }
+
+    /** The thread that issued the operation: CancelIo's filter, and where a completion routine runs. */
+    public final Thread issuer() {
+        return issuer;
     }
 
     /**

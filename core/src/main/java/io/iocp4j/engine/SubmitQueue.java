@@ -31,7 +31,7 @@ final class SubmitQueue {
     private Operation head = stub;
 
     void offer(Operation op) {
-        NEXT.setRelaxed(op, (Operation) null);
+        NEXT.set(op, (Operation) null);
         Operation previous = (Operation) TAIL.getAndSet(this, op);
         // Publishes op (and everything its issuer wrote before offering) to the consumer.
         NEXT.setRelease(previous, op);

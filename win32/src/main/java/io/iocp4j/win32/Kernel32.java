@@ -4,12 +4,17 @@ import io.iocp4j.Apcs;
 import io.iocp4j.Completion;
 import io.iocp4j.CompletionBatch;
 import io.iocp4j.CompletionPort;
-import io.iocp4j.IoEngine;
+import io.iocp4j.engine.IoEngine;
 import io.iocp4j.IoObject;
 import io.iocp4j.NtStatus;
 import io.iocp4j.PortBlocking;
 import io.iocp4j.PortClosedException;
 
+import io.iocp4j.ErrnoMapping;
+import io.iocp4j.Event;
+import io.iocp4j.file.FileObject;
+
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.iocp4j.win32.WinError.*;
@@ -206,6 +211,209 @@ public final class Kernel32 {
     /** {@code lpOverlapped->Internal != STATUS_PENDING} (OVL-5); an acquire read (CORE-4). */
     public static boolean HasOverlappedIoCompleted(OVERLAPPED lpOverlapped) {
         return lpOverlapped.Internal != NtStatus.STATUS_PENDING;
+    }
+
+    // ---- files (contract section 10) ----
+
+    public static final int GENERIC_READ = FileApi.GENERIC_READ;
+    public static final int GENERIC_WRITE = FileApi.GENERIC_WRITE;
+    public static final int FILE_SHARE_READ = 1;
+    public static final int FILE_SHARE_WRITE = 2;
+    public static final int FILE_SHARE_DELETE = 4;
+    public static final int CREATE_NEW = FileApi.CREATE_NEW;
+    public static final int CREATE_ALWAYS = FileApi.CREATE_ALWAYS;
+    public static final int OPEN_EXISTING = FileApi.OPEN_EXISTING;
+    public static final int OPEN_ALWAYS = FileApi.OPEN_ALWAYS;
+    public static final int TRUNCATE_EXISTING = FileApi.TRUNCATE_EXISTING;
+    public static final int FILE_ATTRIBUTE_NORMAL = 0x80;
+    public static final int FILE_FLAG_WRITE_THROUGH = FileApi.FILE_FLAG_WRITE_THROUGH;
+    public static final int FILE_FLAG_OVERLAPPED = FileApi.FILE_FLAG_OVERLAPPED;
+    public static final int FILE_FLAG_NO_BUFFERING = FileApi.FILE_FLAG_NO_BUFFERING;
+    public static final int FILE_FLAG_RANDOM_ACCESS = 0x10000000;
+    public static final int FILE_FLAG_SEQUENTIAL_SCAN = 0x08000000;
+    public static final int FILE_FLAG_DELETE_ON_CLOSE = FileApi.FILE_FLAG_DELETE_ON_CLOSE;
+    public static final int FILE_FLAG_BACKUP_SEMANTICS = FileApi.FILE_FLAG_BACKUP_SEMANTICS;
+    public static final int FILE_BEGIN = 0;
+    public static final int FILE_CURRENT = 1;
+    public static final int FILE_END = 2;
+
+    /**
+     * Opens or creates a file (FILE-1). Returns INVALID_HANDLE_VALUE on failure (not NULL); on success the last
+     * error is ERROR_ALREADY_EXISTS when CREATE_ALWAYS/OPEN_ALWAYS found the file, else 0. Share modes are not
+     * enforced (Linux has no mandatory sharing, LNX-25); security attributes and templates are ignored.
+     */
+    public static HANDLE CreateFile(String lpFileName, int dwDesiredAccess, int dwShareMode, Object lpSecurityAttributes,
+                                    int dwCreationDisposition, int dwFlagsAndAttributes, HANDLE hTemplateFile) {
+        return FileApi.createFile(lpFileName, dwDesiredAccess, dwCreationDisposition, dwFlagsAndAttributes);
+    }
+
+    /**
+     * Reads into native memory (RET-1, FILE-2, FILE-4). With an OVERLAPPED on an overlapped handle the read is
+     * positional at Offset/OffsetHigh and returns FALSE/ERROR_IO_PENDING; its result arrives as a packet, an
+     * event and the OVERLAPPED's Internal/InternalHigh; at or past EOF it fails with ERROR_HANDLE_EOF.
+     * A length beyond the buffer fails with ERROR_NOACCESS and touches nothing.
+     */
+    public static boolean ReadFile(HANDLE hFile, MemorySegment lpBuffer, int nNumberOfBytesToRead,
+                                   DWORDByReference lpNumberOfBytesRead, OVERLAPPED lpOverlapped) {
+        return FileApi.transfer(hFile, lpBuffer, nNumberOfBytesToRead, lpNumberOfBytesRead, lpOverlapped, false);
+    }
+
+    /** Writes from native memory; completes in full or fails (FILE-3). Otherwise as {@link #ReadFile}. */
+    public static boolean WriteFile(HANDLE hFile, MemorySegment lpBuffer, int nNumberOfBytesToWrite,
+                                    DWORDByReference lpNumberOfBytesWritten, OVERLAPPED lpOverlapped) {
+        return FileApi.transfer(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped, true);
+    }
+
+    /** The file's size. */
+    public static boolean GetFileSizeEx(HANDLE hFile, LARGE_INTEGER lpFileSize) {
+        FileObject file = HandleTable.resolve(hFile, FileObject.class);
+        if (file == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        long size = file.size();
+        if (size < 0) {
+            return LastError.fail(ErrorMapping.toWin32(ErrnoMapping.toStatus((int) -size)));
+        }
+        lpFileSize.QuadPart = size;
+        return true;
+    }
+
+    /** Moves the file pointer that synchronous I/O uses; a negative result fails with ERROR_NEGATIVE_SEEK. */
+    public static boolean SetFilePointerEx(HANDLE hFile, long liDistanceToMove, LARGE_INTEGER lpNewFilePointer,
+                                           int dwMoveMethod) {
+        FileObject file = HandleTable.resolve(hFile, FileObject.class);
+        if (file == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        if (dwMoveMethod < FILE_BEGIN || dwMoveMethod > FILE_END) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);
+        }
+        long p = file.movePointer(liDistanceToMove, dwMoveMethod);
+        if (p < 0) {
+            return LastError.fail(ERROR_NEGATIVE_SEEK);
+        }
+        if (lpNewFilePointer != null) {
+            lpNewFilePointer.QuadPart = p;
+        }
+        return true;
+    }
+
+    /** Sets the size to the file pointer (extending with zeros or truncating). */
+    public static boolean SetEndOfFile(HANDLE hFile) {
+        FileObject file = HandleTable.resolve(hFile, FileObject.class);
+        if (file == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        int r = file.truncateAtPointer();
+        return r == 0 || LastError.fail(ErrorMapping.toWin32(ErrnoMapping.toStatus(-r)));
+    }
+
+    /** Makes written data durable (fsync). */
+    public static boolean FlushFileBuffers(HANDLE hFile) {
+        FileObject file = HandleTable.resolve(hFile, FileObject.class);
+        if (file == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        int r = file.flush();
+        return r == 0 || LastError.fail(ErrorMapping.toWin32(ErrnoMapping.toStatus(-r)));
+    }
+
+    /** Deletes a file; a missing one fails with ERROR_FILE_NOT_FOUND. */
+    public static boolean DeleteFile(String lpFileName) {
+        int r = io.iocp4j.linux.Files.unlink(lpFileName);
+        return r == 0 || LastError.fail(r == -io.iocp4j.linux.Errno.ENOENT ? ERROR_FILE_NOT_FOUND
+                : ErrorMapping.toWin32(ErrnoMapping.toStatus(-r)));
+    }
+
+    // ---- cancellation and results (contract sections 11.3 and 12) ----
+
+    /** Cancels the calling thread's pending operations on the handle; each still completes once, with 995. */
+    public static boolean CancelIo(HANDLE hFile) {
+        IoObject file = HandleTable.resolve(hFile, IoObject.class);
+        if (file == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        file.cancelPending(null, Thread.currentThread(), NtStatus.STATUS_CANCELLED);
+        return true;
+    }
+
+    /**
+     * Cancels the operation issued with {@code lpOverlapped}, or every pending one on the handle when NULL; FALSE
+     * with ERROR_NOT_FOUND when nothing matches. Each cancelled operation completes once, with 995.
+     */
+    public static boolean CancelIoEx(HANDLE hFile, OVERLAPPED lpOverlapped) {
+        IoObject file = HandleTable.resolve(hFile, IoObject.class);
+        if (file == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        return file.cancelPending(lpOverlapped, NtStatus.STATUS_CANCELLED) > 0 || LastError.fail(ERROR_NOT_FOUND);
+    }
+
+    /**
+     * The result of an overlapped operation in the Win32 convention (GOR rules): TRUE with the byte count, FALSE
+     * with the Win32 mapping of its status, or ERROR_IO_INCOMPLETE while it is pending and bWait is FALSE. With
+     * bWait it waits on hEvent, or until the operation completes when there is none.
+     */
+    public static boolean GetOverlappedResult(HANDLE hFile, OVERLAPPED lpOverlapped,
+                                              DWORDByReference lpNumberOfBytesTransferred, boolean bWait) {
+        if (lpOverlapped.Internal == NtStatus.STATUS_PENDING) {
+            if (!bWait) {
+                return LastError.fail(ERROR_IO_INCOMPLETE);
+            }
+            Completions.awaitDone(lpOverlapped);
+        }
+        lpNumberOfBytesTransferred.value = (int) lpOverlapped.InternalHigh;
+        int status = (int) lpOverlapped.Internal;
+        return succeeded(status) || LastError.fail(ErrorMapping.toWin32(status));
+    }
+
+    // ---- events (contract 11.1) ----
+
+    /** Creates an event object; NULL never (events cannot fail to be created here). */
+    public static HANDLE CreateEvent(Object lpEventAttributes, boolean bManualReset, boolean bInitialState, String lpName) {
+        Event e = new Event(bManualReset, bInitialState);
+        return HandleTable.open(e, () -> { }, HANDLE::new);
+    }
+
+    public static boolean SetEvent(HANDLE hEvent) {
+        Event e = HandleTable.resolve(hEvent, Event.class);
+        if (e == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        e.set();
+        return true;
+    }
+
+    public static boolean ResetEvent(HANDLE hEvent) {
+        Event e = HandleTable.resolve(hEvent, Event.class);
+        if (e == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        e.reset();
+        return true;
+    }
+
+    /** Waits on an event (tag bits ignored, OVL-4) or a port (signalled while a packet is queued, CICP-12). */
+    public static int WaitForSingleObject(HANDLE hHandle, int dwMilliseconds) {
+        return WaitForSingleObjectEx(hHandle, dwMilliseconds, false);
+    }
+
+    /** As WaitForSingleObject; when alertable, returns WAIT_IO_COMPLETION after running queued APCs. */
+    public static int WaitForSingleObjectEx(HANDLE hHandle, int dwMilliseconds, boolean bAlertable) {
+        Event e = HandleTable.resolve(hHandle, Event.class);
+        if (e != null) {
+            return switch (e.await(deadline(dwMilliseconds), bAlertable)) {
+                case Event.SIGNALED -> WAIT_OBJECT_0;
+                case Event.ALERTED -> WAIT_IO_COMPLETION;
+                default -> WAIT_TIMEOUT;
+            };
+        }
+        CompletionPort port = HandleTable.resolve(hHandle, CompletionPort.class);
+        if (port != null) {
+            return Completions.awaitQueued(port, deadline(dwMilliseconds), bAlertable);
+        }
+        LastError.set(ERROR_INVALID_HANDLE);
+        return WAIT_FAILED;
     }
 
     // ---- threads, sleeping and APCs ----

@@ -53,6 +53,9 @@ public class OVERLAPPED implements IoStatusBlock {
     public int OffsetHigh;
     public HANDLE hEvent;
 
+    /** The facade's reusable operation for this OVERLAPPED: steady-state I/O allocates nothing. */
+    io.iocp4j.OverlappedOperation operation;
+
     /** A zeroed OVERLAPPED, as {@code ZeroMemory(&ov, sizeof ov)} gives. */
     public OVERLAPPED() {
     }

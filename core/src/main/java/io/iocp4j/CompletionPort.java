@@ -1,0 +1,402 @@
+package io.iocp4j;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A completion port: FIFO packets (GQCS-8), LIFO waiters (GQCS-9), direct hand-off to a waiter (GQCS-10), and the
+ * concurrency limit with NT's running-thread accounting (GQCS-11..17), following the kernel queue algorithm
+ * (KeRemoveQueue / KiInsertQueue as ReactOS reimplements it). Thread-safe. Waits park in Java, so virtual threads
+ * unmount; the lock is never held while parked or while running user code.
+ */
+public final class CompletionPort implements AutoCloseable {
+    /** A timeout meaning "wait forever". */
+    public static final long INFINITE = -1L;
+    /** Results of dequeue; a positive result is the number of packets removed. */
+    public static final int TIMEOUT = 0;
+    public static final int CLOSED = -1;
+    public static final int ALERTED = -2;
+
+    /** How long a waiter sleeps at most while packets wait for a slot: the dead-thread re-check period (GQCS-15). */
+    private static final long RECHECK_NANOS = 20_000_000L;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final PacketQueue queue = new PacketQueue();
+    private final ArrayList<PortThread> countedThreads = new ArrayList<>();
+    private final int limit;
+    private Waiter top;
+    private int running;
+    private volatile boolean closed;
+    /** Mirrors queue.size() for lock-free reads (WaitForSingleObject on a port, re-check loops). */
+    private volatile int queued;
+
+    private CompletionPort(int limit) {
+        this.limit = limit;
+    }
+
+    /** A port allowing {@code concurrency} running threads; 0 means the number of processors (CICP-2). */
+    public static CompletionPort open(int concurrency) {
+        if (concurrency < 0) {
+            throw new IllegalArgumentException("concurrency must be >= 0: " + concurrency);
+        }
+        return new CompletionPort(concurrency == 0 ? Runtime.getRuntime().availableProcessors() : concurrency);
+    }
+
+    public int concurrency() {
+        return limit;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Packets queued now, not yet taken (CICP-12). */
+    public int queuedCount() {
+        return queued;
+    }
+
+    // ---- producing ----
+
+    /** PostQueuedCompletionStatus: a packet with status 0 (PQCS-1); PortClosedException once closed (PQCS-3). */
+    public void post(int bytes, Object key, Object overlapped) {
+        if (!enqueue(bytes, key, overlapped, NtStatus.STATUS_SUCCESS)) {
+            throw new PortClosedException();
+        }
+    }
+
+    /** Queues an I/O completion; false (the packet silently dropped) when the port is closed (CICP-11). */
+    public boolean enqueue(int bytes, Object key, Object overlapped, int status) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            queue.add(key, overlapped, bytes, status);
+            releaseWaiters();
+            queued = queue.size();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- consuming ----
+
+    /**
+     * GetQueuedCompletionStatus: one packet into {@code out}; returns 1, TIMEOUT (out untouched), CLOSED, or
+     * ALERTED (alertable, APCs ran). {@code timeoutNanos}: 0 never blocks, negative waits forever.
+     */
+    public int dequeue(Completion out, long timeoutNanos, boolean alertable) {
+        return dequeue(out, null, 1, timeoutNanos, alertable);
+    }
+
+    /** GetQueuedCompletionStatusEx: up to {@code max} packets already queued, at least one (GQCSX-1). */
+    public int dequeue(CompletionBatch out, int max, long timeoutNanos, boolean alertable) {
+        if (max <= 0) {
+            throw new IllegalArgumentException("max must be positive: " + max);
+        }
+        return dequeue(null, out, Math.min(max, out.capacity()), timeoutNanos, alertable);
+    }
+
+    /** Blocks for the next packet; PortClosedException if the port is or gets closed. */
+    public Completion take() throws InterruptedException {
+        Completion c = poll(null);
+        if (c == null) {
+            throw new PortClosedException();
+        }
+        return c;
+    }
+
+    /** The next packet, or null after {@code timeout} (null: forever); PortClosedException if closed. */
+    public Completion poll(Duration timeout) throws InterruptedException {
+        Completion c = new Completion();
+        int r = dequeue(c, timeout == null ? INFINITE : timeout.toNanos(), false);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (r == CLOSED) {
+            throw new PortClosedException();
+        }
+        return r > 0 ? c : null;
+    }
+
+    private int dequeue(Completion single, CompletionBatch batch, int max, long timeoutNanos, boolean alertable) {
+        long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        PortThread me = PortThread.current();
+        CompletionPort previous = me.port;
+        if (previous != null && previous != this) {
+            previous.leave(me);  // association moves (GQCS-11); never two port locks at once
+        }
+        Waiter w = me.waiter;
+        lock.lock();
+        try {
+            if (closed) {
+                me.port = null;
+                return CLOSED;
+            }
+            me.port = this;
+            uncountLocked(me);  // re-entry gives the slot back first (GQCS-13)
+            if (!queue.isEmpty() && running < limit) {
+                return takeLocked(me, single, batch, max);
+            }
+            boolean apc = alertable && !me.apcs.isEmpty();
+            if (apc || timeoutNanos == 0) {
+                countLocked(me);  // any return counts as running (GQCS-12a)
+                if (!apc) {
+                    return TIMEOUT;
+                }
+            } else {
+                push(w, single, batch, max);
+                apc = false;
+                w = null;
+            }
+            if (apc) {
+                w = me.waiter;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (w != null) {
+            Apcs.runPending();
+            return ALERTED;
+        }
+        return await(me, me.waiter, deadline, alertable);
+    }
+
+    private int await(PortThread me, Waiter w, long deadline, boolean alertable) {
+        for (;;) {
+            int s = w.state;
+            if (s == Waiter.HANDED) {
+                return w.handed;
+            }
+            if (s == Waiter.CLOSED) {
+                return CLOSED;
+            }
+            boolean apc = alertable && !me.apcs.isEmpty();
+            long left = deadline - System.nanoTime();
+            if (apc || left <= 0) {
+                lock.lock();
+                try {
+                    if (w.state != Waiter.WAITING) {
+                        continue;  // a packet or the close won the race
+                    }
+                    unlink(w);
+                    countLocked(me);
+                } finally {
+                    lock.unlock();
+                }
+                if (apc) {
+                    Apcs.runPending();
+                    return ALERTED;
+                }
+                return TIMEOUT;
+            }
+            if (queued > 0) {
+                LockSupport.parkNanos(this, Math.min(left, RECHECK_NANOS));
+                recheck();
+            } else {
+                LockSupport.parkNanos(this, left);
+            }
+        }
+    }
+
+    /** Packets wait while the limit is reached: threads that died holding a slot give it back (GQCS-15). */
+    private void recheck() {
+        lock.lock();
+        try {
+            releaseWaiters();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int takeLocked(PortThread me, Completion single, CompletionBatch batch, int max) {
+        int n = 0;
+        if (single != null) {
+            queue.removeInto(single);
+            n = 1;
+        } else {
+            while (n < max && !queue.isEmpty()) {
+                queue.removeInto(batch, n++);
+            }
+        }
+        queued = queue.size();
+        countLocked(me);
+        return n;
+    }
+
+    // ---- the waiter stack ----
+
+    private void push(Waiter w, Completion single, CompletionBatch batch, int max) {
+        w.single = single;
+        w.batch = batch;
+        w.max = max;
+        w.handed = 0;
+        w.thread = Thread.currentThread();
+        w.state = Waiter.WAITING;
+        w.below = top;
+        w.above = null;
+        if (top != null) {
+            top.above = w;
+        }
+        top = w;
+    }
+
+    private void unlink(Waiter w) {
+        if (w.above != null) {
+            w.above.below = w.below;
+        } else {
+            top = w.below;
+        }
+        if (w.below != null) {
+            w.below.above = w.above;
+        }
+        w.above = w.below = null;
+        w.thread = null;
+    }
+
+    /**
+     * Hands queued packets to the most recent waiters while slots are free (GQCS-9, GQCS-12). Dead counted threads
+     * are uncounted first when the limit is what holds packets back (GQCS-15).
+     */
+    private void releaseWaiters() {
+        if (!queue.isEmpty() && top != null && running >= limit) {
+            reapDeadThreads();
+        }
+        while (!queue.isEmpty() && top != null && running < limit) {
+            Waiter w = top;
+            Thread t = w.thread;
+            unlink(w);
+            int n = 0;
+            if (w.single != null) {
+                queue.removeInto(w.single);
+                n = 1;
+            } else {
+                while (n < w.max && !queue.isEmpty()) {
+                    queue.removeInto(w.batch, n++);
+                }
+            }
+            w.handed = n;
+            countLocked(w.owner);
+            w.state = Waiter.HANDED;
+            LockSupport.unpark(t);
+        }
+        queued = queue.size();
+        if (!queue.isEmpty() && top != null) {
+            // Held back by the limit: the top waiter re-checks periodically, in case a counted thread ends.
+            LockSupport.unpark(top.thread);
+        }
+    }
+
+    private void reapDeadThreads() {
+        for (int i = countedThreads.size() - 1; i >= 0; i--) {
+            PortThread t = countedThreads.get(i);
+            if (t.isDead()) {
+                countedThreads.remove(i);
+                t.counted = false;
+                running--;
+            }
+        }
+    }
+
+    // ---- accounting ----
+
+    private void countLocked(PortThread t) {
+        if (!t.counted) {
+            t.counted = true;
+            countedThreads.add(t);
+            running++;
+        }
+    }
+
+    private void uncountLocked(PortThread t) {
+        if (t.counted) {
+            t.counted = false;
+            countedThreads.remove(t);
+            running--;
+        }
+    }
+
+    /** The thread calls a wait on another port: it stops counting here, which may release a waiter (GQCS-11). */
+    private void leave(PortThread t) {
+        lock.lock();
+        try {
+            if (t.port == this) {
+                uncountLocked(t);
+                t.port = null;
+                releaseWaiters();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** PortBlocking.begin: returns whether the thread was counted (and now is not). */
+    boolean uncount(PortThread t) {
+        lock.lock();
+        try {
+            if (t.port != this || !t.counted) {
+                return false;
+            }
+            uncountLocked(t);
+            releaseWaiters();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** PortBlocking.end: counts the thread again, even above the limit (GQCS-14). */
+    void recount(PortThread t) {
+        lock.lock();
+        try {
+            if (!closed && t.port == this) {
+                countLocked(t);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- closing ----
+
+    /**
+     * CloseHandle on the last port handle: every waiter returns CLOSED (GQCS-7), queued packets are discarded,
+     * threads lose their association, later enqueues are dropped (CICP-11). Idempotent.
+     */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.clear();
+            queued = 0;
+            while (top != null) {
+                Waiter w = top;
+                Thread t = w.thread;
+                unlink(w);
+                w.owner.port = null;
+                w.state = Waiter.CLOSED;
+                LockSupport.unpark(t);
+            }
+            for (PortThread t : countedThreads) {
+                t.counted = false;
+                t.port = null;
+            }
+            countedThreads.clear();
+            running = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CompletionPort[limit=" + limit + ", queued=" + queued + (closed ? ", closed" : "") + "]";
+    }
+}

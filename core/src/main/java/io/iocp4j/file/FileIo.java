@@ -1,0 +1,79 @@
+package io.iocp4j.file;
+
+import io.iocp4j.ErrnoMapping;
+import io.iocp4j.NtStatus;
+import io.iocp4j.OverlappedOperation;
+import io.iocp4j.uring.Sqe;
+import io.iocp4j.uring.SubmissionQueue;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * An overlapped read or write at an explicit position (FILE-2, FILE-3). Writes complete in full or fail, as on
+ * Windows: a short write is continued from where it stopped. A read that starts at or beyond EOF ends with
+ * STATUS_END_OF_FILE; one that crosses EOF succeeds with the bytes there were. Reusable once delivered.
+ */
+public final class FileIo extends OverlappedOperation {
+    private FileObject file;
+    /** Kept reachable until delivery: the kernel writes into (or reads from) it. */
+    private MemorySegment buffer;
+    private int length;
+    private long position;
+    private boolean write;
+    private int done;
+
+    /** Describes the transfer; then {@link FileObject#start} issues it. */
+    public FileIo transfer(MemorySegment buffer, int length, long position, boolean write) {
+        this.buffer = buffer;
+        this.length = length;
+        this.position = position;
+        this.write = write;
+        this.done = 0;
+        return this;
+    }
+
+    void begin(FileObject f) {
+        this.file = f;
+        issue(f);
+    }
+
+    @Override
+    protected boolean prepare(SubmissionQueue sq, long userData) {
+        long address = buffer.address() + done;
+        if (write) {
+            Sqe.prepWrite(sq.sqes(), sq.next(), file.fd(), address, length - done, position + done, userData);
+        } else {
+            Sqe.prepRead(sq.sqes(), sq.next(), file.fd(), address, length - done, position + done, userData);
+        }
+        return true;
+    }
+
+    @Override
+    protected boolean onCqe(int res, int flags) {
+        if (res < 0) {
+            int status = ErrnoMapping.toStatus(-res);
+            if (status == NtStatus.STATUS_CANCELLED && cancelStatus() != 0) {
+                status = cancelStatus();
+            }
+            deliver(status);
+            return true;
+        }
+        done += res;
+        if (write && res > 0 && done < length) {
+            return false;  // Windows writes are all or nothing: continue the rest
+        }
+        if (!write && res == 0 && length > 0) {
+            deliver(NtStatus.STATUS_END_OF_FILE);
+            return true;
+        }
+        deliver(NtStatus.STATUS_SUCCESS);
+        return true;
+    }
+
+    private void deliver(int status) {
+        MemorySegment keep = buffer;
+        buffer = null;
+        finish(status, done);
+        java.lang.ref.Reference.reachabilityFence(keep);
+    }
+}

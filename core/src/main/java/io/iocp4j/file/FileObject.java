@@ -1,0 +1,138 @@
+package io.iocp4j.file;
+
+import io.iocp4j.ErrnoMapping;
+import io.iocp4j.IoObject;
+import io.iocp4j.NtStatus;
+import io.iocp4j.linux.Files;
+import io.iocp4j.linux.Syscalls;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * An open file: its fd, whether it was opened for overlapped I/O, and the file pointer that synchronous reads and
+ * writes use and advance (overlapped ones never touch it, FILE-2). Thread-safe.
+ */
+public final class FileObject extends IoObject {
+    private final int fd;
+    private final boolean overlapped;
+    private final boolean unbuffered;
+    private final String deleteOnClose;
+    private long filePointer;
+
+    /**
+     * Opens a file with Linux open(2) flags. Returns the object, or null with the negative errno in
+     * {@code errnoOut[0]}; a directory is refused with EISDIR unless {@code directoryOk}. Opening is a cold path:
+     * the facade translates CreateFile's dispositions into the flags and the errno into Win32 errors.
+     */
+    public static FileObject open(String path, int oflags, boolean overlapped, boolean directoryOk,
+                                  boolean deleteOnClose, int[] errnoOut) {
+        int fd = Files.open(path, oflags | Files.O_CLOEXEC, 0666);
+        if (fd < 0) {
+            errnoOut[0] = fd;
+            return null;
+        }
+        if (!directoryOk && Files.isDirectory(fd)) {
+            Syscalls.close(fd);
+            errnoOut[0] = -io.iocp4j.linux.Errno.EISDIR;
+            return null;
+        }
+        return new FileObject(fd, overlapped, (oflags & Files.O_DIRECT) != 0, deleteOnClose ? path : null);
+    }
+
+    private FileObject(int fd, boolean overlapped, boolean unbuffered, String deleteOnClose) {
+        this.fd = fd;
+        this.overlapped = overlapped;
+        this.unbuffered = unbuffered;
+        this.deleteOnClose = deleteOnClose;
+    }
+
+    @Override
+    public boolean isOverlapped() {
+        return overlapped;
+    }
+
+    /** Whether the file was opened without the page cache (FILE_FLAG_NO_BUFFERING -> O_DIRECT). */
+    public boolean isUnbuffered() {
+        return unbuffered;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    /** Starts an overlapped read or write; its one result goes where {@code op} was told to send it. */
+    public void start(FileIo op) {
+        op.begin(this);
+    }
+
+    /**
+     * A synchronous read or write at the file pointer, which it advances. Returns the bytes transferred (0 at EOF
+     * for a read, as on a synchronous handle, FILE-2) and leaves the NTSTATUS in {@code result}.
+     */
+    public synchronized long transferAtPointer(MemorySegment buffer, int length, boolean write, SyncResult result) {
+        long done = 0;
+        while (done < length) {
+            long r = write
+                    ? Files.pwrite(fd, buffer.asSlice(done), length - done, filePointer)
+                    : Files.pread(fd, buffer.asSlice(done), length - done, filePointer);
+            if (r < 0) {
+                result.status = ErrnoMapping.toStatus((int) -r);
+                return done;
+            }
+            if (r == 0) {
+                break;  // end of file for a read
+            }
+            done += r;
+            filePointer += r;
+            if (!write) {
+                break;  // a synchronous read returns what one read gives, like ReadFile
+            }
+        }
+        result.status = NtStatus.STATUS_SUCCESS;
+        return done;
+    }
+
+    /** The file pointer after a SetFilePointer-style move; negative results are refused (ERROR_NEGATIVE_SEEK). */
+    public synchronized long movePointer(long distance, int method) {
+        long base = switch (method) {
+            case 0 -> 0;
+            case 1 -> filePointer;
+            case 2 -> size();
+            default -> throw new IllegalArgumentException("move method " + method);
+        };
+        long target = base + distance;
+        if (target < 0) {
+            return -1;
+        }
+        filePointer = target;
+        return target;
+    }
+
+    /** The file's size in bytes, or a negative errno. */
+    public long size() {
+        return Files.fileSize(fd);
+    }
+
+    /** SetEndOfFile: the size becomes the file pointer. Returns 0 or a negative errno. */
+    public synchronized int truncateAtPointer() {
+        return Files.ftruncate(fd, filePointer);
+    }
+
+    /** FlushFileBuffers. Returns 0 or a negative errno. */
+    public int flush() {
+        return Files.fsync(fd);
+    }
+
+    @Override
+    protected void release() {
+        Syscalls.close(fd);
+        if (deleteOnClose != null) {
+            Files.unlink(deleteOnClose);
+        }
+    }
+
+    /** The status of a synchronous transfer: a reusable holder so that the byte count can be the return value. */
+    public static final class SyncResult {
+        public int status;
+    }
+}

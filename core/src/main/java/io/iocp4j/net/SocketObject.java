@@ -1,0 +1,413 @@
+package io.iocp4j.net;
+
+import io.iocp4j.ErrnoMapping;
+import io.iocp4j.IoObject;
+import io.iocp4j.NtStatus;
+import io.iocp4j.linux.Errno;
+import io.iocp4j.linux.Sockets;
+import io.iocp4j.linux.Syscalls;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A socket: its fd (which AcceptEx and DisconnectEx(TF_REUSE_SOCKET) replace under the same object, ACC-1,
+ * DISC-3), its state, the Windows latches Linux lacks (reset SOCK-4, shutdown SOCK-5), and one queue per direction
+ * so that several outstanding receives (or sends) reach the kernel one at a time, in issue order (SOCK-2).
+ * Thread-safe: state changes under this object's monitor.
+ */
+public final class SocketObject extends IoObject {
+    /** Socket states, as far as Windows' rules need them. */
+    enum State { FRESH, BOUND, LISTENING, CONNECTING, CONNECTED, CLOSED }
+
+    private final int family;
+    private final int type;
+    private final int protocol;
+    private final boolean overlapped;
+    private volatile int fd;
+    private State state = State.FRESH;
+    private boolean resetLatched;
+    private boolean receiveShutdown;
+    private boolean sendShutdown;
+    private boolean nonBlocking;
+    private long connectedAtNanos;
+    /** The AcceptEx currently targeting this socket as its accept socket (ACC-1: at most one). */
+    private SocketOperation pendingAcceptInto;
+    /** Options set on the placeholder fd, re-applied when AcceptEx installs the accepted fd (ACC-1). */
+    private final List<int[]> intOptions = new ArrayList<>();
+
+    private final Direction receives = new Direction();
+    private final Direction sends = new Direction();
+
+    /** One direction's queue: only the head operation is in the kernel. */
+    static final class Direction {
+        final ArrayDeque<SocketOperation> waiting = new ArrayDeque<>();
+        boolean active;
+    }
+
+    private SocketObject(int fd, int family, int type, int protocol, boolean overlapped) {
+        this.fd = fd;
+        this.family = family;
+        this.type = type;
+        this.protocol = protocol;
+        this.overlapped = overlapped;
+    }
+
+    /**
+     * Creates a socket with Linux family/type/protocol numbers. Returns the object, or null with the negative errno
+     * in {@code errnoOut[0]}. The fd stays blocking: overlapped I/O goes through io_uring and non-blocking mode is
+     * emulated (LNX-6).
+     */
+    public static SocketObject create(int family, int type, int protocol, boolean overlapped, int[] errnoOut) {
+        int fd = Sockets.socket(family, type | Sockets.SOCK_CLOEXEC, protocol);
+        if (fd < 0) {
+            errnoOut[0] = fd;
+            return null;
+        }
+        return new SocketObject(fd, family, type, protocol, overlapped);
+    }
+
+    /** Wraps a connection accept(2) returned, of the listener's kind. */
+    public static SocketObject adoptAccepted(int fd, SocketObject listener) {
+        SocketObject s = new SocketObject(fd, listener.family, listener.type, listener.protocol, true);
+        s.markConnected();
+        return s;
+    }
+
+    @Override
+    public boolean isOverlapped() {
+        return overlapped;
+    }
+
+    public int family() {
+        return family;
+    }
+
+    public int type() {
+        return type;
+    }
+
+    public boolean isStream() {
+        return type == Sockets.SOCK_STREAM;
+    }
+
+    /** The current fd; it changes only when AcceptEx or a socket reuse installs a new one. */
+    public int fd() {
+        return fd;
+    }
+
+    // ---- state ----
+
+    synchronized State state() {
+        return state;
+    }
+
+    synchronized void setState(State s) {
+        state = s;
+    }
+
+    public synchronized boolean isConnected() {
+        return state == State.CONNECTED;
+    }
+
+    public synchronized boolean isListening() {
+        return state == State.LISTENING;
+    }
+
+    public synchronized boolean isBound() {
+        return state != State.FRESH;
+    }
+
+    public synchronized boolean isNonBlocking() {
+        return nonBlocking;
+    }
+
+    public synchronized void setNonBlocking(boolean on) {
+        nonBlocking = on;
+    }
+
+    /** Records a successful bind(2). */
+    public synchronized void markBound() {
+        if (state == State.FRESH) {
+            state = State.BOUND;
+        }
+    }
+
+    public synchronized void markListening() {
+        state = State.LISTENING;
+    }
+
+    public synchronized void markConnected() {
+        state = State.CONNECTED;
+        connectedAtNanos = System.nanoTime();
+    }
+
+    /** SO_CONNECT_TIME: whole seconds since the connection was made, or 0xFFFFFFFF when not connected (ACC-6). */
+    public synchronized int secondsConnected() {
+        return state == State.CONNECTED ? (int) ((System.nanoTime() - connectedAtNanos) / 1_000_000_000L) : -1;
+    }
+
+    /** Whether a ConnectEx is in progress or an AcceptEx targets this socket: connect() must refuse (CONX-1, ACC-2). */
+    public synchronized boolean hasPendingConnectOrAccept() {
+        return state == State.CONNECTING || pendingAcceptInto != null;
+    }
+
+    /**
+     * A non-blocking connect(): starts it through the ring with no notification (CORE-7) and returns true, or
+     * false if one is already in progress (WSAEALREADY). The fd stays blocking (LNX-6).
+     */
+    public boolean connectInBackground(MemorySegment linuxSockaddr, int length) {
+        synchronized (this) {
+            if (state == State.CONNECTING) {
+                return false;
+            }
+        }
+        Connect op = new Connect();
+        op.notifyTo(new io.iocp4j.IoStatusBlock() {
+            @Override
+            public void markPending() {
+            }
+
+            @Override
+            public void publish(int status, long bytes) {
+            }
+        }, null, null, true, null);
+        op.start(this, linuxSockaddr, length, null, 0);
+        return true;
+    }
+
+    /** Latches a reset seen by any operation: later receives and sends fail at once (SOCK-4). */
+    synchronized void latchReset() {
+        resetLatched = true;
+    }
+
+    /** shutdown(2) succeeded: latch the directions it closed (SOCK-5). */
+    public synchronized void latchShutdown(boolean receive, boolean send) {
+        receiveShutdown |= receive;
+        sendShutdown |= send;
+    }
+
+    /**
+     * The NTSTATUS a new receive must fail with at once, or STATUS_SUCCESS when it may be issued (SOCK-4..6,
+     * DGRAM-5, RET-6).
+     */
+    public synchronized int receiveRefusal() {
+        if (resetLatched) {
+            return NtStatus.STATUS_CONNECTION_RESET;
+        }
+        if (receiveShutdown) {
+            return NtStatus.STATUS_PIPE_DISCONNECTED;
+        }
+        if (isStream() ? state != State.CONNECTED : state == State.FRESH) {
+            return isStream() ? NtStatus.STATUS_INVALID_CONNECTION : NtStatus.STATUS_INVALID_PARAMETER;
+        }
+        return NtStatus.STATUS_SUCCESS;
+    }
+
+    /** As {@link #receiveRefusal} for sends; {@code addressed} sends (sendto on UDP) need no connection. */
+    public synchronized int sendRefusal(boolean addressed) {
+        if (resetLatched) {
+            return NtStatus.STATUS_CONNECTION_RESET;
+        }
+        if (sendShutdown) {
+            return NtStatus.STATUS_PIPE_DISCONNECTED;
+        }
+        if (isStream() ? state != State.CONNECTED : !addressed && state != State.CONNECTED) {
+            return NtStatus.STATUS_INVALID_CONNECTION;
+        }
+        return NtStatus.STATUS_SUCCESS;
+    }
+
+    // ---- synchronous calls (no packets, CORE-7); they give the port slot back while blocked (GQCS-14) ----
+
+    /**
+     * recv(2) for Winsock's recv: returns bytes or a negative errno; a reset is latched (SOCK-4). In non-blocking
+     * mode (FIONBIO) it never blocks: MSG_DONTWAIT, since the fd itself stays blocking (LNX-6).
+     */
+    public long receiveNow(MemorySegment buffer, int length, int flags) {
+        boolean dontWait = isNonBlocking();
+        io.iocp4j.PortBlocking.begin();
+        try {
+            long r = Sockets.recv(fd, buffer, length, flags | (dontWait ? Sockets.MSG_DONTWAIT : 0));
+            if (r == -Errno.ECONNRESET && isStream()) {
+                latchReset();
+            }
+            return r;
+        } finally {
+            io.iocp4j.PortBlocking.end();
+        }
+    }
+
+    /**
+     * send(2) for Winsock's send: a blocking stream send sends everything, as on Windows; returns bytes or a negative
+     * errno. Always MSG_NOSIGNAL (LNX-13).
+     */
+    public long sendNow(MemorySegment buffer, int length, int flags) {
+        boolean dontWait = isNonBlocking();
+        int linuxFlags = flags | Sockets.MSG_NOSIGNAL | (dontWait ? Sockets.MSG_DONTWAIT : 0);
+        io.iocp4j.PortBlocking.begin();
+        try {
+            long done = 0;
+            do {
+                long r = Sockets.send(fd, buffer.asSlice(done), length - done, linuxFlags);
+                if (r < 0) {
+                    if ((r == -Errno.ECONNRESET || r == -Errno.EPIPE) && isStream()) {
+                        latchReset();
+                    }
+                    return done > 0 ? done : r;
+                }
+                done += r;
+            } while (done < length && isStream() && !dontWait);
+            return done;
+        } finally {
+            io.iocp4j.PortBlocking.end();
+        }
+    }
+
+    // ---- per-direction ordering (SOCK-2) ----
+
+    /** Issues a receive or send: straight to the kernel if its direction is idle, else behind the others. */
+    void enqueue(SocketOperation op, boolean receive) {
+        Direction d = receive ? receives : sends;
+        boolean startNow;
+        synchronized (this) {
+            startNow = !d.active;
+            if (startNow) {
+                d.active = true;
+            } else {
+                d.waiting.add(op);
+            }
+        }
+        if (startNow) {
+            engine().submit(op);
+        }
+    }
+
+    /** Called by an operation when it is done: the next one of its direction may go to the kernel. */
+    void directionDone(boolean receive) {
+        Direction d = receive ? receives : sends;
+        SocketOperation next;
+        synchronized (this) {
+            next = d.waiting.poll();
+            if (next == null) {
+                d.active = false;
+            }
+        }
+        if (next != null) {
+            engine().submit(next);
+        }
+    }
+
+    // ---- AcceptEx support ----
+
+    /** Claims this fresh socket as the target of one AcceptEx; false if it is not fresh or already claimed (ACC-1). */
+    synchronized boolean claimForAccept(SocketOperation op) {
+        if (state != State.FRESH || pendingAcceptInto != null || isClosing()) {
+            return false;
+        }
+        pendingAcceptInto = op;
+        return true;
+    }
+
+    synchronized void releaseAcceptClaim(SocketOperation op) {
+        if (pendingAcceptInto == op) {
+            pendingAcceptInto = null;
+        }
+    }
+
+    synchronized boolean hasPendingAccept() {
+        return pendingAcceptInto != null;
+    }
+
+    /**
+     * Installs an accepted connection's fd as this socket's fd, keeping its number (dup3 over the placeholder) and
+     * re-applying the options set on the placeholder. Returns 0 or a negative errno.
+     */
+    int installAccepted(int acceptedFd) {
+        synchronized (this) {
+            int r = Sockets.dup3(acceptedFd, fd, Sockets.O_CLOEXEC);
+            Syscalls.close(acceptedFd);
+            if (r < 0) {
+                return r;
+            }
+            for (int[] o : intOptions) {
+                Sockets.setIntOption(fd, o[0], o[1], o[2]);
+            }
+            markConnected();
+            return 0;
+        }
+    }
+
+    /** Remembers an integer option so that AcceptEx can carry it to the accepted connection. */
+    public synchronized void recordIntOption(int level, int name, int value) {
+        intOptions.removeIf(o -> o[0] == level && o[1] == name);
+        intOptions.add(new int[] {level, name, value});
+    }
+
+    /**
+     * DisconnectEx(TF_REUSE_SOCKET): a fresh socket of the same kind under the same object, so the handle, its
+     * association and key live on (DISC-3). Returns 0 or a negative errno.
+     */
+    public synchronized int renew() {
+        int fresh = Sockets.socket(family, type | Sockets.SOCK_CLOEXEC, protocol);
+        if (fresh < 0) {
+            return fresh;
+        }
+        int r = Sockets.dup3(fresh, fd, Sockets.O_CLOEXEC);
+        Syscalls.close(fresh);
+        if (r < 0) {
+            return r;
+        }
+        state = State.FRESH;
+        resetLatched = receiveShutdown = sendShutdown = false;
+        return 0;
+    }
+
+    // ---- close ----
+
+    /**
+     * Close with operations pending: connected stream operations end with STATUS_CONNECTION_ABORTED, others
+     * (accepts, unconnected) with STATUS_CANCELLED (CAN-6, RECV-9, ACC-10). io_uring cancels poll-driven socket
+     * operations (receives, sends, accepts) at once. The fd itself closes when the last operation is back (LNX-7),
+     * so SO_LINGER{1,0} still resets the connection.
+     */
+    @Override
+    protected void abortPendingOnClose() {
+        boolean connectedStream;
+        SocketOperation acceptInto;
+        synchronized (this) {
+            connectedStream = isStream() && state == State.CONNECTED;
+            acceptInto = pendingAcceptInto;
+            state = State.CLOSED;
+        }
+        cancelPending(null, connectedStream ? NtStatus.STATUS_CONNECTION_ABORTED : NtStatus.STATUS_CANCELLED);
+        if (acceptInto != null) {
+            acceptInto.target().cancelPending(acceptInto.overlapped(), NtStatus.STATUS_CANCELLED);
+        }
+    }
+
+    @Override
+    protected void release() {
+        Syscalls.close(fd);
+    }
+
+    /** The NTSTATUS for a failed socket call or CQE, latching a reset (SOCK-4). */
+    int statusOf(int errno) {
+        int status = ErrnoMapping.toStatus(errno);
+        if (status == NtStatus.STATUS_CONNECTION_RESET && isStream()) {
+            latchReset();
+        }
+        if (errno == Errno.ECONNREFUSED && !isStream()) {
+            return NtStatus.STATUS_PORT_UNREACHABLE;
+        }
+        return status;
+    }
+
+    /** Native scratch memory for an operation's iovecs and addresses; one per operation object, reused. */
+    static MemorySegment scratch(long bytes) {
+        return Arena.ofAuto().allocate(bytes, 16);
+    }
+}

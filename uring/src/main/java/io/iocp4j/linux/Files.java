@@ -1,0 +1,133 @@
+package io.iocp4j.linux;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/** The file calls, x86_64 numbers; each returns {@code >= 0} or {@code -errno}. */
+public final class Files {
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0x40;
+    public static final int O_EXCL = 0x80;
+    public static final int O_TRUNC = 0x200;
+    public static final int O_APPEND = 0x400;
+    public static final int O_DSYNC = 0x1000;
+    public static final int O_DIRECT = 0x4000;
+    public static final int O_CLOEXEC = 0x80000;
+
+    /**
+     * {@code struct stat} (x86_64): {@code st_mode} (u32) at 24, {@code st_size} (s64) at 48, 144 bytes in all.
+     */
+    private static final long STAT_SIZE = 144;
+    private static final long ST_MODE = 24;
+    private static final long ST_SIZE = 48;
+    private static final int S_IFMT = 0xF000;
+    private static final int S_IFDIR = 0x4000;
+
+    private static final MethodHandle OPEN = Native.errnoCall("open",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), java.lang.foreign.Linker.Option.firstVariadicArg(2));
+    private static final MethodHandle FSTAT = Native.errnoCall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle FTRUNCATE = Native.errnoCall("ftruncate",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle FSYNC = Native.errnoCall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle UNLINK = Native.errnoCall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    private static final MethodHandle PREAD = Native.errnoCall("pread",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PWRITE = Native.errnoCall("pwrite",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+
+    private static final ThreadLocal<MemorySegment> STAT = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STAT_SIZE, 8));
+
+    private Files() {
+    }
+
+    /** open(2); opening is a cold path, so the path string is converted per call. */
+    public static int open(String path, int flags, int mode) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.state();
+            return Native.result((int) OPEN.invokeExact(st, a.allocateFrom(path), flags, mode), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** The file's size, or -errno. */
+    public static long fileSize(int fd) {
+        MemorySegment s = STAT.get();
+        int r = fstat(fd, s);
+        return r < 0 ? r : s.get(JAVA_LONG, ST_SIZE);
+    }
+
+    public static boolean isDirectory(int fd) {
+        MemorySegment s = STAT.get();
+        return fstat(fd, s) == 0 && (s.get(JAVA_INT, ST_MODE) & S_IFMT) == S_IFDIR;
+    }
+
+    private static int fstat(int fd, MemorySegment buf) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) FSTAT.invokeExact(st, fd, buf), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static int ftruncate(int fd, long length) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) FTRUNCATE.invokeExact(st, fd, length), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static int fsync(int fd) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) FSYNC.invokeExact(st, fd), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static int unlink(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = Native.state();
+            return Native.result((int) UNLINK.invokeExact(st, a.allocateFrom(path)), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static long pread(int fd, MemorySegment buf, long len, long offset) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((long) PREAD.invokeExact(st, fd, buf, len, offset), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static long pwrite(int fd, MemorySegment buf, long len, long offset) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((long) PWRITE.invokeExact(st, fd, buf, len, offset), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** Whether the directory a path would live in exists: tells ERROR_PATH_NOT_FOUND from ERROR_FILE_NOT_FOUND. */
+    public static boolean parentExists(String path) {
+        Path parent = Path.of(path).toAbsolutePath().getParent();
+        return parent == null || java.nio.file.Files.isDirectory(parent);
+    }
+}

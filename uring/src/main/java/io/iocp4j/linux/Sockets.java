@@ -1,0 +1,253 @@
+package io.iocp4j.linux;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The socket calls, with Linux's (x86_64) numbers: each returns {@code >= 0} or {@code -errno}. Calls that can
+ * block are made only by threads that asked for blocking behaviour; overlapped I/O goes through io_uring.
+ */
+public final class Sockets {
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int SOCK_STREAM = 1;
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_NONBLOCK = 0x800;
+    public static final int SOCK_CLOEXEC = 0x80000;
+    public static final int O_CLOEXEC = 0x80000;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_REUSEADDR = 2;
+    public static final int SO_TYPE = 3;
+    public static final int SO_ERROR = 4;
+    public static final int SO_BROADCAST = 6;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_KEEPALIVE = 9;
+    public static final int SO_LINGER = 13;
+    public static final int SO_ACCEPTCONN = 30;
+    public static final int IPPROTO_TCP = 6;
+    public static final int TCP_NODELAY = 1;
+    public static final int SHUT_RD = 0;
+    public static final int SHUT_WR = 1;
+    public static final int SHUT_RDWR = 2;
+    public static final int MSG_OOB = 0x1;
+    public static final int MSG_PEEK = 0x2;
+    public static final int MSG_TRUNC = 0x20;
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_WAITALL = 0x100;
+    public static final int MSG_NOSIGNAL = 0x4000;
+    public static final short POLLIN = 0x1;
+    public static final short POLLOUT = 0x4;
+    /** ioctl request: bytes waiting in the receive queue. */
+    private static final long FIONREAD = 0x541B;
+
+    private static final MethodHandle SOCKET = Native.errnoCall("socket",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = Native.errnoCall("bind",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = Native.errnoCall("listen",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 = Native.errnoCall("accept4",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = Native.errnoCall("connect",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = Native.errnoCall("shutdown",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETSOCKNAME = Native.errnoCall("getsockname",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle GETPEERNAME = Native.errnoCall("getpeername",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT = Native.errnoCall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = Native.errnoCall("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECV = Native.errnoCall("recv",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SEND = Native.errnoCall("send",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle DUP3 = Native.errnoCall("dup3",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle POLL = Native.errnoCall("poll",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    /** ioctl is variadic: the request is the last fixed argument. */
+    private static final MethodHandle IOCTL = Native.errnoCall("ioctl",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
+
+    private Sockets() {
+    }
+
+    public static int socket(int domain, int type, int protocol) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static int bind(int fd, MemorySegment addr, int len) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) BIND.invokeExact(st, fd, addr, len), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static int listen(int fd, int backlog) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) LISTEN.invokeExact(st, fd, backlog), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** accept4(2); {@code addr}/{@code lenPtr} may be NULL segments. Blocks on a blocking listener. */
+    public static int accept4(int fd, MemorySegment addr, MemorySegment lenPtr, int flags) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) ACCEPT4.invokeExact(st, fd, addr, lenPtr, flags), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static int connect(int fd, MemorySegment addr, int len) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) CONNECT.invokeExact(st, fd, addr, len), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static int shutdown(int fd, int how) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) SHUTDOWN.invokeExact(st, fd, how), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** getsockname(2): {@code lenPtr} holds the buffer size in, the address size out. */
+    public static int getsockname(int fd, MemorySegment addr, MemorySegment lenPtr) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) GETSOCKNAME.invokeExact(st, fd, addr, lenPtr), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static int getpeername(int fd, MemorySegment addr, MemorySegment lenPtr) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) GETPEERNAME.invokeExact(st, fd, addr, lenPtr), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** setsockopt with an int value. */
+    public static int setIntOption(int fd, int level, int name, int value) {
+        MemorySegment v = Scratch.get(8);
+        v.set(JAVA_INT, 0, value);
+        return setsockopt(fd, level, name, v, 4);
+    }
+
+    /** getsockopt of an int option: the value (>= 0) or -errno. */
+    public static int getIntOption(int fd, int level, int name) {
+        MemorySegment v = Scratch.get(8);
+        v.set(JAVA_INT, 4, 4);
+        try {
+            MemorySegment st = Native.state();
+            int r = Native.result((int) GETSOCKOPT.invokeExact(st, fd, level, name, v.asSlice(0, 4), v.asSlice(4, 4)),
+                    st);
+            return r < 0 ? r : v.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** SO_LINGER: {@code struct linger { int l_onoff; int l_linger; }}. */
+    public static int setLinger(int fd, boolean on, int seconds) {
+        MemorySegment v = Scratch.get(8);
+        v.set(JAVA_INT, 0, on ? 1 : 0);
+        v.set(JAVA_INT, 4, seconds);
+        return setsockopt(fd, SOL_SOCKET, SO_LINGER, v, 8);
+    }
+
+    public static long recv(int fd, MemorySegment buf, long len, int flags) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((long) RECV.invokeExact(st, fd, buf, len, flags), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static long send(int fd, MemorySegment buf, long len, int flags) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((long) SEND.invokeExact(st, fd, buf, len, flags), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    public static int dup3(int oldFd, int newFd, int flags) {
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((int) DUP3.invokeExact(st, oldFd, newFd, flags), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** poll(2) on one fd: the returned events (0 on timeout) or -errno. */
+    public static int poll(int fd, short events, int timeoutMillis) {
+        MemorySegment p = Scratch.get(8);
+        p.set(JAVA_INT, 0, fd);
+        p.set(JAVA_SHORT, 4, events);
+        p.set(JAVA_SHORT, 6, (short) 0);
+        try {
+            MemorySegment st = Native.state();
+            int r = Native.result((int) POLL.invokeExact(st, p, 1L, timeoutMillis), st);
+            return r <= 0 ? r : p.get(JAVA_SHORT, 6) & 0xFFFF;
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** FIONREAD: bytes that can be read now, or -errno. */
+    public static int bytesReadable(int fd) {
+        MemorySegment v = Scratch.get(8);
+        try {
+            MemorySegment st = Native.state();
+            int r = Native.result((int) IOCTL.invokeExact(st, fd, FIONREAD, v), st);
+            return r < 0 ? r : v.get(ValueLayout.JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.iocp4j.win32;
+
+import io.iocp4j.Apcs;
+import io.iocp4j.CompletionPort;
+import io.iocp4j.NtStatus;
+import io.iocp4j.PortBlocking;
+
+import java.util.concurrent.locks.LockSupport;
+
+import static io.iocp4j.win32.WinError.*;
+
+/** Waiting for completion state that has no waiter list of its own: an OVERLAPPED's status, a port's queue. */
+final class Completions {
+    private static final long MAX_BACKOFF_NANOS = 1_000_000L;
+
+    private Completions() {
+    }
+
+    /** Until {@code Internal} leaves STATUS_PENDING; backs off from microseconds to 1 ms between looks. */
+    static void awaitDone(OVERLAPPED ov) {
+        PortBlocking.begin();
+        try {
+            for (long pause = 1_000; ov.Internal == NtStatus.STATUS_PENDING; pause = Math.min(pause * 2, MAX_BACKOFF_NANOS)) {
+                LockSupport.parkNanos(pause);
+            }
+        } finally {
+            PortBlocking.end();
+        }
+    }
+
+    /** WaitForSingleObject on a port: WAIT_OBJECT_0 while a packet is queued, without dequeuing it (CICP-12). */
+    static int awaitQueued(CompletionPort port, long deadline, boolean alertable) {
+        PortBlocking.begin();
+        try {
+            for (long pause = 1_000; ; pause = Math.min(pause * 2, MAX_BACKOFF_NANOS)) {
+                if (port.queuedCount() > 0) {
+                    return WAIT_OBJECT_0;
+                }
+                if (alertable && Apcs.hasPending()) {
+                    Apcs.runPending();
+                    return WAIT_IO_COMPLETION;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return WAIT_TIMEOUT;
+                }
+                LockSupport.parkNanos(Math.min(pause, left));
+            }
+        } finally {
+            PortBlocking.end();
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.iocp4j.win32;
+
+import io.iocp4j.Event;
+import io.iocp4j.net.Accept;
+import io.iocp4j.net.Connect;
+import io.iocp4j.net.Disconnect;
+import io.iocp4j.net.SocketObject;
+import io.iocp4j.linux.Sockets;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+import static io.iocp4j.win32.WinError.*;
+
+/**
+ * The Winsock extension functions (contract section 9): AcceptEx, GetAcceptExSockaddrs, ConnectEx, DisconnectEx,
+ * exported directly (as mswsock does) and through {@link WinSock2#WSAIoctl} with their GUIDs (EXT-1). They return
+ * BOOL; FALSE with ERROR_IO_PENDING means pending (RET-3).
+ */
+public final class MSWSock {
+    public static final int TF_DISCONNECT = 0x01;
+    public static final int TF_REUSE_SOCKET = 0x02;
+    public static final int TF_USE_KERNEL_APC = 0x20;
+
+    /** The header of each AcceptEx address block: an int length, then the Windows sockaddr (as Wine lays it out). */
+    private static final int BLOCK_HEADER = 4;
+
+    private MSWSock() {
+    }
+
+    /**
+     * Accepts a connection on {@code sListenSocket} into the pre-created {@code sAcceptSocket} (ACC-1..11). The output
+     * buffer holds {@code [data R][local block L][remote block M]}; read the addresses with GetAcceptExSockaddrs.
+     * The completion goes to the listener's port with the listener's key (ACC-7).
+     */
+    public static boolean AcceptEx(SOCKET sListenSocket, SOCKET sAcceptSocket, MemorySegment lpOutputBuffer,
+                                   int dwReceiveDataLength, int dwLocalAddressLength, int dwRemoteAddressLength,
+                                   DWORDByReference lpdwBytesReceived, OVERLAPPED lpOverlapped) {
+        if (lpOverlapped != null) {
+            lpOverlapped.markPending();
+            lpOverlapped.InternalHigh = 0;
+        }
+        SocketObject listener = SocketApi.socket(sListenSocket);
+        if (listener == null) {
+            return false;
+        }
+        SocketObject acceptor = SocketApi.socket(sAcceptSocket);
+        if (acceptor == null) {
+            return false;
+        }
+        if (lpOverlapped == null) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);
+        }
+        long r = dwReceiveDataLength & 0xFFFF_FFFFL;
+        long l = dwLocalAddressLength & 0xFFFF_FFFFL;
+        long m = dwRemoteAddressLength & 0xFFFF_FFFFL;
+        if (lpOutputBuffer == null || m == 0 || !lpOutputBuffer.isNative() || r + l + m > lpOutputBuffer.byteSize()) {
+            return LastError.fail(WSAEFAULT);
+        }
+        if (!listener.isListening() || acceptor.family() != listener.family() || !acceptor.isStream()) {
+            return LastError.fail(WSAEINVAL);
+        }
+        boolean[] badEvent = new boolean[1];
+        Event event = SocketApi.event(lpOverlapped, null, badEvent);
+        if (badEvent[0]) {
+            return LastError.fail(WSA_INVALID_HANDLE);
+        }
+        Accept op = FileApi.reuse(lpOverlapped, Accept.class, Accept::new);
+        if (!op.claim(acceptor)) {
+            return LastError.fail(WSAEINVAL);
+        }
+        int need = SocketApi.acceptBlockSize(listener.family());
+        boolean tooSmall = (l != 0 && l < need) || m < need;
+        MemorySegment localBlock = lpOutputBuffer.asSlice(r, l);
+        MemorySegment remoteBlock = lpOutputBuffer.asSlice(r + l, m);
+        op.notifyTo(lpOverlapped, lpOverlapped, event, lpOverlapped.hEvent != null && lpOverlapped.hEvent.hasLowBit(),
+                null);
+        op.start(listener, acceptor, lpOutputBuffer, (int) r, tooSmall, (local, localLength, remote, remoteLength) -> {
+            writeBlock(localBlock, local, localLength);
+            writeBlock(remoteBlock, remote, remoteLength);
+        });
+        return LastError.fail(ERROR_IO_PENDING);
+    }
+
+    private static void writeBlock(MemorySegment block, MemorySegment linux, int linuxLength) {
+        if (block.byteSize() < BLOCK_HEADER) {
+            return;
+        }
+        int len = SockaddrCodec.toWindows(linux, linuxLength, block.asSlice(BLOCK_HEADER));
+        block.set(ValueLayout.JAVA_INT_UNALIGNED, 0, len);
+    }
+
+    /**
+     * Parses AcceptEx's output buffer (GAS-1): give it the same three lengths. Java has no pointers into the buffer,
+     * so the addresses come back as objects decoded from it.
+     */
+    public static void GetAcceptExSockaddrs(MemorySegment lpOutputBuffer, int dwReceiveDataLength,
+                                            int dwLocalAddressLength, int dwRemoteAddressLength,
+                                            SockaddrByReference LocalSockaddr, INTByReference LocalSockaddrLength,
+                                            SockaddrByReference RemoteSockaddr, INTByReference RemoteSockaddrLength) {
+        long r = dwReceiveDataLength & 0xFFFF_FFFFL;
+        long l = dwLocalAddressLength & 0xFFFF_FFFFL;
+        readBlock(lpOutputBuffer.asSlice(r, l), LocalSockaddr, LocalSockaddrLength);
+        readBlock(lpOutputBuffer.asSlice(r + l, dwRemoteAddressLength & 0xFFFF_FFFFL), RemoteSockaddr,
+                RemoteSockaddrLength);
+    }
+
+    private static void readBlock(MemorySegment block, SockaddrByReference address, INTByReference length) {
+        if (block.byteSize() < BLOCK_HEADER + 2) {
+            address.value = null;
+            length.value = 0;
+            return;
+        }
+        int len = block.get(ValueLayout.JAVA_INT_UNALIGNED, 0);
+        MemorySegment bytes = block.asSlice(BLOCK_HEADER);
+        sockaddr a = switch (bytes.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0)) {
+            case WinSock2.AF_INET -> new SOCKADDR_IN();
+            case WinSock2.AF_INET6 -> new SOCKADDR_IN6();
+            default -> new SOCKADDR_STORAGE();
+        };
+        a.read(bytes);
+        address.value = a;
+        length.value = len;
+    }
+
+    /**
+     * Connects a bound stream socket, sending the optional first data (CONX-1..5). Unbound, listening or already
+     * connecting: WSAEINVAL; connected: WSAEISCONN; no OVERLAPPED: ERROR_INVALID_PARAMETER; failures such as
+     * refusal arrive through the completion (CONX-3).
+     */
+    public static boolean ConnectEx(SOCKET s, sockaddr name, int namelen, MemorySegment lpSendBuffer,
+                                    int dwSendDataLength, DWORDByReference lpdwBytesSent, OVERLAPPED lpOverlapped) {
+        if (lpOverlapped != null) {
+            lpOverlapped.markPending();
+            lpOverlapped.InternalHigh = 0;
+        }
+        SocketObject so = SocketApi.socket(s);
+        if (so == null) {
+            return false;
+        }
+        if (lpOverlapped == null) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);
+        }
+        if (!so.isStream() || !so.isBound() || so.isListening() || so.hasPendingConnectOrAccept()) {
+            return LastError.fail(so.isConnected() ? WSAEISCONN : WSAEINVAL);
+        }
+        if (so.isConnected()) {
+            return LastError.fail(WSAEISCONN);
+        }
+        if (name == null) {
+            return LastError.fail(WSAEFAULT);
+        }
+        if (lpSendBuffer != null && (!lpSendBuffer.isNative()
+                || (dwSendDataLength & 0xFFFF_FFFFL) > lpSendBuffer.byteSize())) {
+            return LastError.fail(WSAEFAULT);
+        }
+        MemorySegment addr = SocketApi.scratch();
+        int len = SockaddrCodec.toLinux(name, namelen, addr);
+        if (len < 0) {
+            return LastError.fail(WSAEFAULT);
+        }
+        boolean[] badEvent = new boolean[1];
+        Event event = SocketApi.event(lpOverlapped, null, badEvent);
+        if (badEvent[0]) {
+            return LastError.fail(WSA_INVALID_HANDLE);
+        }
+        Connect op = FileApi.reuse(lpOverlapped, Connect.class, Connect::new);
+        op.notifyTo(lpOverlapped, lpOverlapped, event, lpOverlapped.hEvent != null && lpOverlapped.hEvent.hasLowBit(),
+                null);
+        op.start(so, addr, len, lpSendBuffer, dwSendDataLength);
+        return LastError.fail(ERROR_IO_PENDING);
+    }
+
+    /**
+     * Graceful send-side close (DISC-1..3); with TF_REUSE_SOCKET the socket can then be given to AcceptEx or
+     * ConnectEx again, keeping its handle, association and key. Without an OVERLAPPED it is synchronous.
+     */
+    public static boolean DisconnectEx(SOCKET s, OVERLAPPED lpOverlapped, int dwFlags, int dwReserved) {
+        if (lpOverlapped != null) {
+            lpOverlapped.markPending();
+            lpOverlapped.InternalHigh = 0;
+        }
+        SocketObject so = SocketApi.socket(s);
+        if (so == null) {
+            return false;
+        }
+        if (dwReserved != 0) {
+            return LastError.fail(WSAEINVAL);
+        }
+        if (!so.isConnected()) {
+            return LastError.fail(WSAENOTCONN);
+        }
+        boolean reuse = (dwFlags & TF_REUSE_SOCKET) != 0;
+        if (lpOverlapped == null) {
+            int r = Sockets.shutdown(so.fd(), Sockets.SHUT_WR);
+            if (r < 0 && r != -io.iocp4j.linux.Errno.ENOTCONN) {
+                return LastError.fail(SocketApi.wsaError(-r));
+            }
+            so.latchShutdown(false, true);
+            if (reuse) {
+                int renewed = so.renew();
+                if (renewed < 0) {
+                    return LastError.fail(SocketApi.wsaError(-renewed));
+                }
+            }
+            return true;
+        }
+        boolean[] badEvent = new boolean[1];
+        Event event = SocketApi.event(lpOverlapped, null, badEvent);
+        if (badEvent[0]) {
+            return LastError.fail(WSA_INVALID_HANDLE);
+        }
+        Disconnect op = FileApi.reuse(lpOverlapped, Disconnect.class, Disconnect::new);
+        op.notifyTo(lpOverlapped, lpOverlapped, event, lpOverlapped.hEvent != null && lpOverlapped.hEvent.hasLowBit(),
+                null);
+        op.start(so, reuse);
+        return LastError.fail(ERROR_IO_PENDING);
+    }
+}

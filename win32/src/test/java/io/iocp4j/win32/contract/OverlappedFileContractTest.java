@@ -1,0 +1,402 @@
+package io.iocp4j.win32.contract;
+
+import io.iocp4j.win32.DWORDByReference;
+import io.iocp4j.win32.HANDLE;
+import io.iocp4j.win32.LARGE_INTEGER;
+import io.iocp4j.win32.OVERLAPPED;
+import io.iocp4j.win32.OVERLAPPEDByReference;
+import io.iocp4j.win32.OVERLAPPED_ENTRY;
+import io.iocp4j.win32.ULONGByReference;
+import io.iocp4j.win32.ULONG_PTRByReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static io.iocp4j.NtStatus.*;
+import static io.iocp4j.win32.Kernel32.*;
+import static io.iocp4j.win32.WinError.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Sections 1, 6, 7 and 10 with real overlapped file I/O through io_uring: the notification matrix, OVERLAPPED
+ * identity and publication, association rules, and ReadFile/WriteFile on a port.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class OverlappedFileContractTest {
+    @TempDir
+    Path dir;
+
+    /** GC-managed, so a buffer outlives any operation still holding it at teardown. */
+    private final Arena arena = Arena.ofAuto();
+    private final List<HANDLE> handles = new ArrayList<>();
+    private final DWORDByReference bytes = new DWORDByReference();
+    private final ULONG_PTRByReference key = new ULONG_PTRByReference();
+    private final OVERLAPPEDByReference ov = new OVERLAPPEDByReference();
+    private HANDLE port;
+
+    @BeforeEach
+    void openPort() {
+        port = track(CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 0));
+    }
+
+    @AfterEach
+    void closeAll() {
+        handles.forEach(h -> CloseHandle(h));
+    }
+
+    private HANDLE track(HANDLE h) {
+        assertNotNull(h, () -> "NULL handle, error " + GetLastError());
+        assertNotEquals(INVALID_HANDLE_VALUE, h, () -> "INVALID_HANDLE_VALUE, error " + GetLastError());
+        handles.add(h);
+        return h;
+    }
+
+    private Path fileWith(byte[] content) throws Exception {
+        Path p = Files.createTempFile(dir, "f", ".bin");
+        Files.write(p, content);
+        return p;
+    }
+
+    private HANDLE openOverlapped(Path p, int access) {
+        return track(CreateFile(p.toString(), access, 0, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, null));
+    }
+
+    private static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    private MemorySegment buffer(int n) {
+        return arena.allocate(n, 4096);
+    }
+
+    @Test
+    @DisplayName("RET-1 FILE-2 GQCS-1 an overlapped read goes pending and completes as a packet with its key")
+    void readCompletesThroughPort() throws Exception {
+        byte[] data = pattern(100);
+        HANDLE f = openOverlapped(fileWith(data), GENERIC_READ);
+        Object perHandle = new Object();
+        assertSame(port, CreateIoCompletionPort(f, port, perHandle, 0), "CICP-4 returns the existing port");
+        OVERLAPPED o = new OVERLAPPED();
+        o.Offset = 64;
+        MemorySegment buf = buffer(64);
+        DWORDByReference n = new DWORDByReference(0xDEADBEEF);
+        boolean r = ReadFile(f, buf, 64, n, o);
+        if (!r) {
+            assertEquals(ERROR_IO_PENDING, GetLastError());
+            assertEquals(0, n.value, "FILE-4 the count is 0 when the call pends");
+        }
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000), () -> "error " + GetLastError());
+        assertEquals(36, bytes.value, "a read crossing EOF returns what there is");
+        assertSame(perHandle, key.value);
+        assertSame(o, ov.value, "CORE-5 the OVERLAPPED identity comes back");
+        assertEquals(STATUS_SUCCESS, o.Internal);
+        assertEquals(36, o.InternalHigh);
+        for (int i = 0; i < 36; i++) {
+            assertEquals(data[64 + i], buf.get(ValueLayout.JAVA_BYTE, i));
+        }
+    }
+
+    @Test
+    @DisplayName("FILE-2 GQCS-2 a read at EOF fails with ERROR_HANDLE_EOF through the port, with its OVERLAPPED")
+    void readAtEof() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(100)), GENERIC_READ);
+        CreateIoCompletionPort(f, port, 9L, 0);
+        OVERLAPPED o = new OVERLAPPED();
+        o.Offset = 100;
+        boolean r = ReadFile(f, buffer(64), 64, null, o);
+        if (r) {
+            fail("a read at EOF cannot succeed");
+        }
+        if (GetLastError() == ERROR_HANDLE_EOF) {
+            assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 100));
+            assertEquals(WAIT_TIMEOUT, GetLastError());
+            return;
+        }
+        assertEquals(ERROR_IO_PENDING, GetLastError());
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 5000));
+        assertEquals(ERROR_HANDLE_EOF, GetLastError());
+        assertSame(o, ov.value, "a failed I/O dequeues FALSE with a non-NULL OVERLAPPED");
+        assertEquals(9L, key.longValue());
+        assertEquals(0, bytes.value);
+        assertEquals(STATUS_END_OF_FILE, o.Internal);
+    }
+
+    @Test
+    @DisplayName("FILE-2 on a synchronous handle a read at EOF is TRUE with 0 bytes and the file pointer advances")
+    void synchronousReads() throws Exception {
+        byte[] data = pattern(10);
+        HANDLE f = track(CreateFile(fileWith(data).toString(), GENERIC_READ, 0, null, OPEN_EXISTING,
+                FILE_ATTRIBUTE_NORMAL, null));
+        MemorySegment buf = buffer(8);
+        DWORDByReference n = new DWORDByReference();
+        assertTrue(ReadFile(f, buf, 8, n, null));
+        assertEquals(8, n.value);
+        assertTrue(ReadFile(f, buf, 8, n, null));
+        assertEquals(2, n.value);
+        assertEquals(data[9], buf.get(ValueLayout.JAVA_BYTE, 1));
+        assertTrue(ReadFile(f, buf, 8, n, null));
+        assertEquals(0, n.value);
+    }
+
+    @Test
+    @DisplayName("CICP-7 a handle opened without FILE_FLAG_OVERLAPPED cannot be associated")
+    void synchronousHandleNotAssociable() throws Exception {
+        HANDLE f = track(CreateFile(fileWith(pattern(1)).toString(), GENERIC_READ, 0, null, OPEN_EXISTING,
+                FILE_ATTRIBUTE_NORMAL, null));
+        assertNull(CreateIoCompletionPort(f, port, 1L, 0));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+    }
+
+    @Test
+    @DisplayName("CICP-6 a file object is associated once: every later association fails and the key stays")
+    void associateOnce() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(10)), GENERIC_READ);
+        HANDLE other = track(CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 0));
+        assertSame(port, CreateIoCompletionPort(f, port, 1L, 0));
+        assertNull(CreateIoCompletionPort(f, port, 2L, 0));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+        assertNull(CreateIoCompletionPort(f, other, 3L, 0));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+        ReadFile(f, buffer(10), 10, null, new OVERLAPPED());
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000));
+        assertEquals(1L, key.longValue());
+        assertFalse(GetQueuedCompletionStatus(other, bytes, key, ov, 100));
+    }
+
+    @Test
+    @DisplayName("CICP-3 create-and-associate in one call")
+    void createAndAssociate() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(10)), GENERIC_READ);
+        HANDLE p = track(CreateIoCompletionPort(f, null, 7L, 0));
+        ReadFile(f, buffer(10), 10, null, new OVERLAPPED());
+        assertTrue(GetQueuedCompletionStatus(p, bytes, key, ov, 5000));
+        assertEquals(7L, key.longValue());
+    }
+
+    @Test
+    @DisplayName("CORE-6 the association is read at completion time; CICP-10 a new object is not associated")
+    void associationAtCompletion() throws Exception {
+        Path p = fileWith(pattern(10));
+        HANDLE f = openOverlapped(p, GENERIC_READ);
+        assertTrue(CloseHandle(f));
+        handles.remove(f);
+        HANDLE g = openOverlapped(p, GENERIC_READ);
+        HANDLE e = track(CreateEvent(null, true, false, null));
+        OVERLAPPED o = new OVERLAPPED();
+        o.hEvent = e;
+        ReadFile(g, buffer(10), 10, null, o);
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 5000));
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 100), "the new object is not associated");
+        assertSame(port, CreateIoCompletionPort(g, port, 9L, 0));
+    }
+
+    @Test
+    @DisplayName("OVL-2 OVL-5 Internal reads STATUS_PENDING at issue; HasOverlappedIoCompleted follows it")
+    void pendingThenComplete() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(4096)), GENERIC_READ);
+        HANDLE e = track(CreateEvent(null, true, false, null));
+        OVERLAPPED o = new OVERLAPPED();
+        assertTrue(HasOverlappedIoCompleted(o), "a zeroed OVERLAPPED reads completed");
+        o.Internal = 0xDEADBEEFL;
+        o.InternalHigh = 0xDEADBEEFL;
+        o.hEvent = e;
+        boolean r = ReadFile(f, buffer(4096), 4096, null, o);
+        assertTrue(r || GetLastError() == ERROR_IO_PENDING);
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 5000));
+        assertTrue(HasOverlappedIoCompleted(o));
+        assertEquals(STATUS_SUCCESS, o.Internal);
+        assertEquals(4096, o.InternalHigh);
+        DWORDByReference n = new DWORDByReference();
+        assertTrue(GetOverlappedResult(f, o, n, false));
+        assertEquals(4096, n.value);
+    }
+
+    @Test
+    @DisplayName("OVL-4 SUB-15 an event handle with bit 0 set suppresses the packet but is still signalled")
+    void lowBitSuppressesPacket() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(64)), GENERIC_READ);
+        CreateIoCompletionPort(f, port, 1L, 0);
+        HANDLE e = track(CreateEvent(null, true, false, null));
+        OVERLAPPED o = new OVERLAPPED();
+        o.hEvent = e.withTag(1);
+        ReadFile(f, buffer(64), 64, null, o);
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e.withTag(1), 5000), "waits ignore the tag bit too");
+        DWORDByReference n = new DWORDByReference();
+        assertTrue(GetOverlappedResult(f, o, n, true));
+        assertEquals(64, n.value);
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 100));
+        assertEquals(WAIT_TIMEOUT, GetLastError());
+    }
+
+    @Test
+    @DisplayName("GOR GetOverlappedResult(bWait=TRUE) without an event waits for the completion")
+    void getOverlappedResultWaits() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(1000)), GENERIC_READ);
+        OVERLAPPED o = new OVERLAPPED();
+        o.Offset = 1000;
+        ReadFile(f, buffer(10), 10, null, o);
+        DWORDByReference n = new DWORDByReference();
+        assertFalse(GetOverlappedResult(f, o, n, true));
+        assertEquals(ERROR_HANDLE_EOF, GetLastError());
+    }
+
+    @Test
+    @DisplayName("FILE-3 a write past the end extends the file with zeros; the whole count is reported")
+    void writeExtends() throws Exception {
+        Path p = dir.resolve("w.bin");
+        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_NEW,
+                FILE_FLAG_OVERLAPPED, null));
+        CreateIoCompletionPort(f, port, 1L, 0);
+        MemorySegment src = buffer(10);
+        src.fill((byte) 'x');
+        OVERLAPPED o = new OVERLAPPED();
+        o.Offset = 1000;
+        WriteFile(f, src, 10, null, o);
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000));
+        assertEquals(10, bytes.value);
+        LARGE_INTEGER size = new LARGE_INTEGER();
+        assertTrue(GetFileSizeEx(f, size));
+        assertEquals(1010, size.QuadPart);
+        byte[] onDisk = Files.readAllBytes(p);
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(0, onDisk[i]);
+        }
+        assertEquals('x', onDisk[1005]);
+    }
+
+    @Test
+    @DisplayName("FILE-1 dispositions and their errors")
+    void dispositions() throws Exception {
+        Path p = dir.resolve("d.bin");
+        String s = p.toString();
+        assertEquals(INVALID_HANDLE_VALUE, CreateFile(s, GENERIC_READ, 0, null, OPEN_EXISTING, 0, null));
+        assertEquals(ERROR_FILE_NOT_FOUND, GetLastError());
+        assertEquals(INVALID_HANDLE_VALUE, CreateFile(dir.resolve("no/such/x").toString(), GENERIC_READ, 0, null,
+                OPEN_EXISTING, 0, null));
+        assertEquals(ERROR_PATH_NOT_FOUND, GetLastError());
+        track(CreateFile(s, GENERIC_WRITE, 0, null, CREATE_NEW, 0, null));
+        assertEquals(0, GetLastError());
+        assertEquals(INVALID_HANDLE_VALUE, CreateFile(s, GENERIC_WRITE, 0, null, CREATE_NEW, 0, null));
+        assertEquals(ERROR_FILE_EXISTS, GetLastError());
+        track(CreateFile(s, GENERIC_WRITE, 0, null, CREATE_ALWAYS, 0, null));
+        assertEquals(ERROR_ALREADY_EXISTS, GetLastError());
+        track(CreateFile(s, GENERIC_READ, 0, null, OPEN_ALWAYS, 0, null));
+        assertEquals(ERROR_ALREADY_EXISTS, GetLastError());
+        track(CreateFile(dir.resolve("new.bin").toString(), GENERIC_READ, 0, null, OPEN_ALWAYS, 0, null));
+        assertEquals(0, GetLastError());
+        assertEquals(INVALID_HANDLE_VALUE, CreateFile(dir.toString(), GENERIC_READ, 0, null, OPEN_EXISTING, 0, null));
+        assertEquals(ERROR_ACCESS_DENIED, GetLastError());
+    }
+
+    @Test
+    @DisplayName("bounds: a length beyond the buffer fails with ERROR_NOACCESS and nothing is issued")
+    void boundsChecked() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(100)), GENERIC_READ);
+        CreateIoCompletionPort(f, port, 1L, 0);
+        assertFalse(ReadFile(f, buffer(10), 11, null, new OVERLAPPED()));
+        assertEquals(ERROR_NOACCESS, GetLastError());
+        assertFalse(ReadFile(f, MemorySegment.ofArray(new byte[10]), 10, null, new OVERLAPPED()));
+        assertEquals(ERROR_NOACCESS, GetLastError());
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 100));
+    }
+
+    @Test
+    @DisplayName("RET-1 an overlapped handle without an OVERLAPPED is ERROR_INVALID_PARAMETER")
+    void overlappedNeedsOverlapped() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(100)), GENERIC_READ);
+        assertFalse(ReadFile(f, buffer(10), 10, null, null));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+    }
+
+    @Test
+    @DisplayName("issue 7: 64 concurrent overlapped reads at random offsets, verified; GQCSX batches them")
+    void manyReadsInFlight() throws Exception {
+        byte[] data = pattern(1 << 20);
+        HANDLE f = openOverlapped(fileWith(data), GENERIC_READ);
+        CreateIoCompletionPort(f, port, 1L, 0);
+        Random rnd = new Random(1);
+        int n = 64;
+        OVERLAPPED[] ops = new OVERLAPPED[n];
+        MemorySegment[] bufs = new MemorySegment[n];
+        for (int i = 0; i < n; i++) {
+            ops[i] = new OVERLAPPED();
+            ops[i].Offset = rnd.nextInt(data.length - 4096);
+            bufs[i] = buffer(4096);
+            boolean r = ReadFile(f, bufs[i], 4096, null, ops[i]);
+            assertTrue(r || GetLastError() == ERROR_IO_PENDING);
+        }
+        Set<OVERLAPPED> seen = new HashSet<>();
+        OVERLAPPED_ENTRY[] entries = OVERLAPPED_ENTRY.array(16);
+        ULONGByReference removed = new ULONGByReference();
+        while (seen.size() < n) {
+            assertTrue(GetQueuedCompletionStatusEx(port, entries, 16, removed, 5000, false));
+            for (int i = 0; i < removed.value; i++) {
+                assertEquals(STATUS_SUCCESS, entries[i].Internal);
+                assertEquals(4096, entries[i].dwNumberOfBytesTransferred);
+                assertTrue(seen.add(entries[i].lpOverlapped), "each operation completes exactly once");
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 4096; j += 97) {
+                assertEquals(data[ops[i].Offset + j], bufs[i].get(ValueLayout.JAVA_BYTE, j));
+            }
+        }
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 50));
+    }
+
+    @Test
+    @DisplayName("issue 2: I/O issued by a thread that never waits is submitted while others sit in GQCS")
+    void issueWhileOthersWait() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(8192)), GENERIC_READ);
+        CreateIoCompletionPort(f, port, 1L, 0);
+        int waiters = 4;
+        int perIssuer = 200;
+        CountDownLatch done = new CountDownLatch(perIssuer);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < waiters; i++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                DWORDByReference b = new DWORDByReference();
+                ULONG_PTRByReference k = new ULONG_PTRByReference();
+                OVERLAPPEDByReference o = new OVERLAPPEDByReference();
+                while (GetQueuedCompletionStatus(port, b, k, o, INFINITE) && o.value != null) {
+                    done.countDown();
+                }
+            }));
+        }
+        Thread.sleep(100);
+        Thread issuer = Thread.ofPlatform().start(() -> {
+            MemorySegment buf = arena.allocate(8192);
+            for (int i = 0; i < perIssuer; i++) {
+                OVERLAPPED o = new OVERLAPPED();
+                o.Offset = (i * 512) % 4096;
+                ReadFile(f, buf, 4096, null, o);
+            }
+        });
+        issuer.join();
+        assertTrue(done.await(10, TimeUnit.SECONDS), "completions missing: " + done.getCount());
+        for (int i = 0; i < waiters; i++) {
+            PostQueuedCompletionStatus(port, 0, 0L, null);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+}
