@@ -1,5 +1,8 @@
 package io.iocp4j.cli;
 
+import io.iocp4j.examples.echo.EchoClient;
+import io.iocp4j.examples.echo.IocpEchoServer;
+import io.iocp4j.examples.echo.Nio2EchoServer;
 import io.iocp4j.uring.IoUringAvailability;
 import io.iocp4j.uring.KernelInfo;
 import io.iocp4j.win32.DWORDByReference;
@@ -13,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 import static io.iocp4j.win32.Kernel32.*;
 
 /**
- * {@code ./iocp4j demo}: shows the library working on this machine with figures measured now: a worker pool on a
- * completion port fed by PostQueuedCompletionStatus, side by side with the same hand-off through the JDK's
- * LinkedTransferQueue.
+ * {@code ./iocp4j demo}: shows the library working on this machine with figures measured now: the IOCP echo server
+ * (AcceptEx, GetQueuedCompletionStatus workers, WSARecv/WSASend) driven by concurrent clients that verify every
+ * byte, next to the JDK's NIO.2 echo server under the same load; then a worker pool fed by
+ * PostQueuedCompletionStatus next to the same hand-off through LinkedTransferQueue.
  */
 final class DemoCommand implements Main.Command {
     private static final int WORKERS = 4;
@@ -34,6 +38,7 @@ final class DemoCommand implements Main.Command {
             System.out.println(IoUringAvailability.unavailabilityCause().getMessage());
             return 1;
         }
+        echo(args.length > 0 ? Double.parseDouble(args[0]) : 4);
         long seconds = 2;
         System.out.printf("%nTask hand-off: 1 producer -> %d worker threads, %d s each%n", WORKERS, seconds);
         double port = portHandOff(seconds);
@@ -42,6 +47,33 @@ final class DemoCommand implements Main.Command {
         System.out.printf("  LinkedTransferQueue (put -> take)          %,12.0f items/s%n", ltq);
         System.out.printf("  ratio port / LinkedTransferQueue           %12.2f%n", port / ltq);
         return 0;
+    }
+
+    /** The same echo load against the IOCP server and the NIO.2 server, one after the other. */
+    private static void echo(double seconds) throws Exception {
+        int connections = 50;
+        int size = 256;
+        int pipeline = 2;
+        int threads = Runtime.getRuntime().availableProcessors();
+        System.out.printf("%nEcho over 127.0.0.1: %d connections x %d-byte messages, %d in flight each, %.0f s per "
+                + "server, every byte verified%n", connections, size, pipeline, seconds);
+        EchoClient.Result iocp;
+        try (IocpEchoServer server = new IocpEchoServer("127.0.0.1", 0, threads)) {
+            System.out.println(" iocp4j IOCP echo server (AcceptEx + GetQueuedCompletionStatus workers):");
+            iocp = new EchoClient(connections, size, pipeline).run("127.0.0.1", server.port(), seconds, System.out);
+            System.out.println("  " + iocp);
+        }
+        EchoClient.Result nio;
+        try (Nio2EchoServer server = new Nio2EchoServer("127.0.0.1", 0, threads)) {
+            System.out.println(" JDK NIO.2 AsynchronousServerSocketChannel echo server:");
+            nio = new EchoClient(connections, size, pipeline).run("127.0.0.1", server.port(), seconds, System.out);
+            System.out.println("  " + nio);
+        }
+        System.out.printf(" throughput ratio iocp4j / NIO.2: %.2f   (same client, same machine; 2 cores shared by "
+                + "client and server)%n", iocp.messagesPerSecond() / nio.messagesPerSecond());
+        if (iocp.errors() + nio.errors() > 0) {
+            throw new IllegalStateException("echo errors: iocp4j " + iocp.errors() + ", NIO.2 " + nio.errors());
+        }
     }
 
     /** A one-way hand-off from the producer to the workers; receive() blocks. */

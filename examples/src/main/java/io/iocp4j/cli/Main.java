@@ -18,6 +18,8 @@ public final class Main {
     static {
         COMMANDS.put("demo", new DemoCommand());
         COMMANDS.put("probe", new ProbeCommand());
+        COMMANDS.put("echo-server", new EchoServerCommand());
+        COMMANDS.put("echo-client", new EchoClientCommand());
     }
 
     private Main() {
@@ -34,7 +36,12 @@ public final class Main {
             usage();
             System.exit(2);
         }
-        System.exit(c.run(Arrays.copyOfRange(args, 1, args.length)));
+        try {
+            System.exit(c.run(Arrays.copyOfRange(args, 1, args.length)));
+        } catch (IllegalArgumentException e) {
+            System.err.println("iocp4j " + args[0] + ": " + e.getMessage());
+            System.exit(2);
+        }
     }
 
     private static void usage() {

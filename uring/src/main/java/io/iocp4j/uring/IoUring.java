@@ -222,13 +222,12 @@ public final class IoUring implements AutoCloseable {
     public int submitAndWait(int minComplete, long timeoutNanos) {
         ensureOpen();
         // struct io_uring_getevents_arg { u64 sigmask; u32 sigmask_sz; u32 min_wait_usec; u64 ts; } + the timespec.
-        MemorySegment ts = waitArg.asSlice(24, 16);
-        ts.set(JAVA_LONG, 0, timeoutNanos / 1_000_000_000L);
-        ts.set(JAVA_LONG, 8, timeoutNanos % 1_000_000_000L);
+        waitArg.set(JAVA_LONG, 24, timeoutNanos / 1_000_000_000L);
+        waitArg.set(JAVA_LONG, 32, timeoutNanos % 1_000_000_000L);
         waitArg.set(JAVA_LONG, 0, 0L);
         waitArg.set(JAVA_INT, 8, 0);
         waitArg.set(JAVA_INT, 12, 0);
-        waitArg.set(JAVA_LONG, 16, ts.address());
+        waitArg.set(JAVA_LONG, 16, waitArg.address() + 24);
         int toSubmit = sq.flush();
         return Syscalls.ioUringEnter(fd, toSubmit, minComplete,
                 Flags.IORING_ENTER_GETEVENTS | Flags.IORING_ENTER_EXT_ARG, waitArg.address(), 24);

@@ -60,6 +60,11 @@ public final class Opcodes {
     public static final int IORING_OP_FTRUNCATE = 55;
     public static final int IORING_OP_BIND = 56;
     public static final int IORING_OP_LISTEN = 57;
+    public static final int IORING_OP_RECV_ZC = 58;
+    public static final int IORING_OP_EPOLL_WAIT = 59;
+    public static final int IORING_OP_READV_FIXED = 60;
+    public static final int IORING_OP_WRITEV_FIXED = 61;
+    public static final int IORING_OP_PIPE = 62;
 
     private static final String[] NAMES = {
         "NOP", "READV", "WRITEV", "FSYNC", "READ_FIXED", "WRITE_FIXED", "POLL_ADD", "POLL_REMOVE",
@@ -69,7 +74,7 @@ public final class Opcodes {
         "REMOVE_BUFFERS", "TEE", "SHUTDOWN", "RENAMEAT", "UNLINKAT", "MKDIRAT", "SYMLINKAT", "LINKAT", "MSG_RING",
         "FSETXATTR", "SETXATTR", "FGETXATTR", "GETXATTR", "SOCKET", "URING_CMD", "SEND_ZC", "SENDMSG_ZC",
         "READ_MULTISHOT", "WAITID", "FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_WAITV", "FIXED_FD_INSTALL", "FTRUNCATE",
-        "BIND", "LISTEN",
+        "BIND", "LISTEN", "RECV_ZC", "EPOLL_WAIT", "READV_FIXED", "WRITEV_FIXED", "PIPE",
     };
 
     private Opcodes() {

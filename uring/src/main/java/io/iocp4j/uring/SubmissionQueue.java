@@ -3,6 +3,7 @@ package io.iocp4j.uring;
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The SQ ring and the SQE array: hands out zeroed SQEs and publishes them to the kernel. One thread at a time
@@ -58,7 +59,9 @@ public final class SubmissionQueue {
         }
         long offset = (long) (sqeTail & mask) * SqeLayout.SIZE;
         sqeTail++;
-        sqes.asSlice(offset, SqeLayout.SIZE).fill((byte) 0);
+        for (long i = 0; i < SqeLayout.SIZE; i += Long.BYTES) {
+            sqes.set(JAVA_LONG, offset + i, 0L);  // word stores, not a slice: no allocation per SQE
+        }
         return offset;
     }
 
