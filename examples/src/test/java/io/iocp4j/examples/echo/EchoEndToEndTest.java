@@ -1,0 +1,45 @@
+package io.iocp4j.examples.echo;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The IOCP echo server under the verifying client, as a user runs them: real sockets, every byte checked. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class EchoEndToEndTest {
+    @Test
+    @DisplayName("E2E-2 (reduced) 1,000 concurrent connections, every echoed byte verified, no errors")
+    void thousandConnections() throws Exception {
+        try (IocpEchoServer server = new IocpEchoServer("127.0.0.1", 0, 4)) {
+            EchoClient.Result r = new EchoClient(1000, 128, 1).run("127.0.0.1", server.port(), 3, null);
+            assertEquals(0, r.errors(), r.toString());
+            assertEquals(1000, r.connected());
+            assertTrue(r.messages() >= 1000, r.toString());
+        }
+    }
+
+    @Test
+    @DisplayName("pipelined 4 KiB messages: bytes come back whole and in order")
+    void pipelinedLargeMessages() throws Exception {
+        try (IocpEchoServer server = new IocpEchoServer("127.0.0.1", 0, 2)) {
+            EchoClient.Result r = new EchoClient(20, 4096, 8).run("127.0.0.1", server.port(), 2, null);
+            assertEquals(0, r.errors(), r.toString());
+            assertTrue(r.messages() > 100, r.toString());
+            assertTrue(r.p50() > 0 && r.p99() >= r.p50(), r.toString());
+        }
+    }
+
+    @Test
+    @DisplayName("the same client against the NIO.2 reference server, so the demo's comparison is fair")
+    void nio2Reference() throws Exception {
+        try (Nio2EchoServer server = new Nio2EchoServer("127.0.0.1", 0, 2)) {
+            EchoClient.Result r = new EchoClient(20, 256, 2).run("127.0.0.1", server.port(), 1, null);
+            assertEquals(0, r.errors(), r.toString());
+            assertTrue(r.messages() > 100, r.toString());
+        }
+    }
+}
