@@ -1,0 +1,365 @@
+package io.iocp4j;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The port's concurrency accounting and queue discipline in Java terms (GQCS-11..17, CICP-2, PQCS-5/6), with real
+ * threads. Timing is used only to order events; outcomes are checked by state.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CompletionPortTest {
+    private static final long FOREVER = CompletionPort.INFINITE;
+
+    /** Starts a thread that takes one packet, records it, then spins (never blocks) until released. */
+    private static final class Spinner {
+        final Thread thread;
+        final CountDownLatch took = new CountDownLatch(1);
+        final AtomicBoolean release = new AtomicBoolean();
+        final Completion c = new Completion();
+
+        Spinner(CompletionPort port) {
+            thread = Thread.ofPlatform().start(() -> {
+                if (port.dequeue(c, FOREVER, false) == 1) {
+                    took.countDown();
+                    while (!release.get()) {
+                        Thread.onSpinWait();
+                    }
+                }
+            });
+        }
+    }
+
+    /** A waiter that takes one packet and reports it. */
+    private static Thread waiter(CompletionPort port, AtomicInteger got) {
+        return Thread.ofPlatform().start(() -> {
+            Completion c = new Completion();
+            if (port.dequeue(c, FOREVER, false) == 1) {
+                got.incrementAndGet();
+            }
+        });
+    }
+
+    private static void awaitWaiting(Thread t) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < deadline, "thread never blocked");
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    @DisplayName("CICP-2 concurrency 0 = processors; N+1 spinning workers: exactly N packets taken while they spin")
+    void limitIsProcessors() throws InterruptedException {
+        CompletionPort port = CompletionPort.open(0);
+        int n = Runtime.getRuntime().availableProcessors();
+        assertEquals(n, port.concurrency());
+        List<Spinner> spinners = new ArrayList<>();
+        for (int i = 0; i <= n; i++) {
+            spinners.add(new Spinner(port));
+        }
+        for (Spinner s : spinners) {
+            awaitWaiting(s.thread);
+        }
+        for (int i = 0; i <= n; i++) {
+            port.post(i, null, null);
+        }
+        Thread.sleep(300);
+        long took = spinners.stream().filter(s -> s.took.getCount() == 0).count();
+        assertEquals(n, took, "exactly the limit runs");
+        assertEquals(1, port.queuedCount(), "the last packet stays queued");
+        spinners.forEach(s -> s.release.set(true));
+        port.close();
+    }
+
+    @Test
+    @DisplayName("GQCS-11 a thread that moves to another port frees its slot on the first")
+    void associationMoves() throws Exception {
+        CompletionPort p1 = CompletionPort.open(1);
+        CompletionPort p2 = CompletionPort.open(1);
+        CountDownLatch aTook = new CountDownLatch(1);
+        CountDownLatch aMove = new CountDownLatch(1);
+        Thread a = Thread.ofPlatform().start(() -> {
+            Completion c = new Completion();
+            p1.dequeue(c, FOREVER, false);
+            aTook.countDown();
+            try {
+                aMove.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            p2.dequeue(c, 0, false);
+        });
+        p1.post(1, null, null);
+        assertTrue(aTook.await(5, TimeUnit.SECONDS));
+        AtomicInteger bGot = new AtomicInteger();
+        Thread b = waiter(p1, bGot);
+        awaitWaiting(b);
+        p1.post(2, null, null);
+        Thread.sleep(200);
+        assertEquals(0, bGot.get(), "B stays blocked while A holds the only slot");
+        aMove.countDown();
+        b.join(5000);
+        assertEquals(1, bGot.get(), "A's GQCS on P2 released B");
+        a.join();
+        p1.close();
+        p2.close();
+    }
+
+    @Test
+    @DisplayName("GQCS-12 GQCS-13 limit 2, three waiters that spin once released: the third packet waits; a re-entry takes it")
+    void limitHoldsPackets() throws Exception {
+        CompletionPort port = CompletionPort.open(2);
+        AtomicInteger took = new AtomicInteger();
+        AtomicInteger reentries = new AtomicInteger();
+        AtomicInteger reentryResult = new AtomicInteger(Integer.MIN_VALUE);
+        AtomicBoolean release = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                Completion c = new Completion();
+                if (port.dequeue(c, FOREVER, false) != 1) {
+                    return;
+                }
+                took.incrementAndGet();
+                while (!release.get()) {
+                    Thread.onSpinWait();
+                }
+                if (reentries.getAndIncrement() == 0) {
+                    reentryResult.set(port.dequeue(c, 0, false));
+                }
+                while (!port.isClosed()) {
+                    Thread.onSpinWait();  // keeps its slot: alive and never blocking
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            awaitWaiting(t);
+        }
+        for (int i = 1; i <= 3; i++) {
+            port.post(i, null, null);
+        }
+        Thread.sleep(300);
+        assertEquals(2, took.get(), "two threads run: the limit");
+        assertEquals(1, port.queuedCount(), "the third packet stays queued, not lost");
+        release.set(true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (reentryResult.get() == Integer.MIN_VALUE && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertEquals(1, reentryResult.get(), "a spinner re-entering with timeout 0 takes the third packet itself");
+        assertEquals(2, took.get(), "and the blocked thread is still not released");
+        port.close();
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    @Test
+    @DisplayName("GQCS-12a GQCS-16 a timeout-0 poll counts as running: limit 1, C polls then spins; W is not released")
+    void pollingOccupiesSlot() throws Exception {
+        CompletionPort port = CompletionPort.open(1);
+        AtomicBoolean cBlock = new AtomicBoolean();
+        AtomicInteger cGot = new AtomicInteger();
+        CountDownLatch cPolled = new CountDownLatch(1);
+        Thread c = Thread.ofPlatform().start(() -> {
+            Completion out = new Completion();
+            assertEquals(CompletionPort.TIMEOUT, port.dequeue(out, 0, false));
+            cPolled.countDown();
+            while (!cBlock.get()) {
+                Thread.onSpinWait();
+            }
+            if (port.dequeue(out, FOREVER, false) == 1) {
+                cGot.incrementAndGet();
+            }
+        });
+        assertTrue(cPolled.await(5, TimeUnit.SECONDS));
+        AtomicInteger wGot = new AtomicInteger();
+        Thread w = waiter(port, wGot);
+        awaitWaiting(w);
+        port.post(1, null, null);
+        Thread.sleep(200);
+        assertEquals(0, wGot.get(), "W is not released while C holds the slot");
+        Completion probe = new Completion();
+        Thread other = Thread.ofPlatform().start(() ->
+                assertEquals(CompletionPort.TIMEOUT, port.dequeue(probe, 0, false),
+                        "GQCS-16 a zero-timeout caller gets TIMEOUT although a packet is queued"));
+        other.join();
+        cBlock.set(true);
+        c.join(5000);
+        assertEquals(1, cGot.get(), "C re-entering gives its slot back and takes the packet itself");
+        assertEquals(0, wGot.get());
+        port.close();
+        w.join();
+    }
+
+    @Test
+    @DisplayName("GQCS-15 a thread that took a packet and ended frees its slot")
+    void threadExitFreesSlot() throws Exception {
+        CompletionPort port = CompletionPort.open(1);
+        Thread a = Thread.ofPlatform().start(() -> port.dequeue(new Completion(), FOREVER, false));
+        port.post(1, null, null);
+        a.join();
+        AtomicInteger bGot = new AtomicInteger();
+        Thread b = waiter(port, bGot);
+        awaitWaiting(b);
+        port.post(2, null, null);
+        b.join(5000);
+        assertEquals(1, bGot.get());
+        port.close();
+    }
+
+    @Test
+    @DisplayName("GQCS-17 64 waiters on a limit-2 port all return CLOSED when it closes")
+    void manyWaitersClose() throws Exception {
+        CompletionPort port = CompletionPort.open(2);
+        AtomicInteger closed = new AtomicInteger();
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            ts.add(Thread.ofPlatform().start(() -> {
+                if (port.dequeue(new Completion(), FOREVER, false) == CompletionPort.CLOSED) {
+                    closed.incrementAndGet();
+                }
+            }));
+        }
+        for (Thread t : ts) {
+            awaitWaiting(t);
+        }
+        port.close();
+        for (Thread t : ts) {
+            t.join(5000);
+        }
+        assertEquals(64, closed.get());
+        assertFalse(port.enqueue(1, null, null, 0), "CICP-11 later packets are dropped");
+        assertThrows(PortClosedException.class, () -> port.post(1, null, null));
+    }
+
+    @Test
+    @DisplayName("PQCS-5 posting an in-flight operation's identity returns exactly it and touches nothing")
+    void postedTaskRecord() throws Exception {
+        CompletionPort port = CompletionPort.open(0);
+        Object task = new Object();
+        port.post(7, 0x1000L, task);
+        Completion c = port.poll(Duration.ofSeconds(1));
+        assertNotNull(c);
+        assertEquals(7, c.bytesTransferred());
+        assertEquals(0x1000L, c.key());
+        assertSame(task, c.overlapped());
+        assertEquals(0, c.status());
+        port.close();
+    }
+
+    @Test
+    @DisplayName("PQCS-6 GQCS-8 a million packets with no consumer, then all in order")
+    void millionQueued() {
+        CompletionPort port = CompletionPort.open(0);
+        for (int i = 0; i < 1_000_000; i++) {
+            port.post(i, null, null);
+        }
+        assertEquals(1_000_000, port.queuedCount());
+        Completion c = new Completion();
+        for (int i = 0; i < 1_000_000; i++) {
+            assertEquals(1, port.dequeue(c, 0, false));
+            assertEquals(i, c.bytesTransferred());
+        }
+        assertEquals(CompletionPort.TIMEOUT, port.dequeue(c, 0, false));
+        port.close();
+    }
+
+    @Test
+    @DisplayName("issue 2: 8 producers x 1,000,000 packets, 4 consumers: every packet exactly once")
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void eightMillionPackets() throws Exception {
+        CompletionPort port = CompletionPort.open(0);
+        int producers = 8;
+        int perProducer = 1_000_000;
+        Object[] keys = new Object[producers];
+        for (int i = 0; i < producers; i++) {
+            keys[i] = i;
+        }
+        AtomicLongArray seen = new AtomicLongArray(producers * (perProducer / 64 + 1));
+        AtomicInteger duplicates = new AtomicInteger();
+        Object stop = new Object();
+        List<Thread> consumers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            consumers.add(Thread.ofPlatform().start(() -> {
+                Completion c = new Completion();
+                while (port.dequeue(c, FOREVER, false) == 1 && c.key() != stop) {
+                    int p = (Integer) c.key();
+                    int seq = c.bytesTransferred();
+                    int word = p * (perProducer / 64 + 1) + seq / 64;
+                    long bit = 1L << (seq % 64);
+                    if ((seen.getAndUpdate(word, v -> v | bit) & bit) != 0) {
+                        duplicates.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        List<Thread> ps = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            Object key = keys[p];
+            ps.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < perProducer; i++) {
+                    port.post(i, key, null);
+                }
+            }));
+        }
+        for (Thread t : ps) {
+            t.join();
+        }
+        for (int i = 0; i < 4; i++) {
+            port.post(0, stop, null);
+        }
+        for (Thread t : consumers) {
+            t.join();
+        }
+        assertEquals(0, duplicates.get());
+        long total = 0;
+        for (int i = 0; i < seen.length(); i++) {
+            total += Long.bitCount(seen.get(i));
+        }
+        assertEquals((long) producers * perProducer, total, "none lost");
+        port.close();
+    }
+
+    @Test
+    @DisplayName("LNX-16 1,000 virtual threads wait on one port and are all released, by packets and by close")
+    void virtualThreads() throws Exception {
+        CompletionPort port = CompletionPort.open(0);
+        AtomicInteger got = new AtomicInteger();
+        AtomicInteger closed = new AtomicInteger();
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            ts.add(Thread.ofVirtual().start(() -> {
+                int r = port.dequeue(new Completion(), FOREVER, false);
+                (r == 1 ? got : closed).incrementAndGet();
+            }));
+        }
+        Thread.sleep(200);
+        for (int i = 0; i < 1000; i++) {
+            port.post(i, null, null);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (got.get() < 1000 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(1000, got.get());
+        port.close();
+        for (Thread t : ts) {
+            t.join(10_000);
+        }
+        assertEquals(1000, closed.get());
+    }
+}
