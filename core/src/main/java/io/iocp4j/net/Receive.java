@@ -16,60 +16,26 @@ import java.lang.foreign.MemorySegment;
  * for readability with a poll instead (RECV-4: Linux's recv(len 0) returns at once). Datagram truncation is
  * read from MSG_TRUNC (LNX-11). Reusable once delivered.
  */
-public final class Receive extends SocketOperation {
-    private static final int MAX_ADDRESS = 128;
-
-    private MemorySegment scratch = MemorySegment.NULL;
-    private MemorySegment iov;
-    private MemorySegment msg;
-    private MemorySegment address;
-    /** The caller's buffers, kept reachable while the kernel may write into them. */
-    private MemorySegment[] buffers = new MemorySegment[1];
-    private int count;
-    private long total;
+public final class Receive extends VectoredOperation {
     private int linuxFlags;
     private AddressSink addressSink;
     private int resultFlags;
 
-    /** Sets buffer {@code i} of {@code n}; call for i = 0..n-1, then {@link #start}. Lengths are already checked. */
-    public Receive buffers(int n) {
-        if (buffers.length < n) {
-            buffers = new MemorySegment[n];
-        }
-        ensureScratch(n);
-        count = n;
-        total = 0;
-        return this;
-    }
-
-    public Receive buffer(int i, MemorySegment segment, int length) {
-        buffers[i] = segment;
-        IoVec.set(iov, i, segment.address(), length & 0xFFFF_FFFFL);
-        total += length & 0xFFFF_FFFFL;
-        return this;
+    @Override
+    void reset() {
+        resultFlags = 0;
     }
 
     /** Linux MSG_* flags (already translated from Windows'); {@code sink} non-null for WSARecvFrom on datagrams. */
     public void start(SocketObject s, int flags, AddressSink sink) {
         linuxFlags = flags;
         addressSink = sink;
-        resultFlags = 0;
         issueOrdered(s, true);
     }
 
     /** The receive flags of the completion, for WSAGetOverlappedResult (OVL-8); never MSG_PARTIAL on TCP/UDP. */
     public int resultFlags() {
         return resultFlags;
-    }
-
-    private void ensureScratch(int n) {
-        long need = MsgHdr.SIZE + MAX_ADDRESS + n * IoVec.SIZE;
-        if (scratch.byteSize() < need) {
-            scratch = SocketObject.scratch(need);
-            msg = scratch.asSlice(0, MsgHdr.SIZE);
-            address = scratch.asSlice(MsgHdr.SIZE, MAX_ADDRESS);
-            iov = scratch.asSlice(MsgHdr.SIZE + MAX_ADDRESS);
-        }
     }
 
     @Override

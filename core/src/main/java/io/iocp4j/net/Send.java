@@ -14,40 +14,18 @@ import java.lang.foreign.MemorySegment;
  * send is continued from where it stopped, with the iovec array advanced in place (SEND-2, LNX-5). Always
  * MSG_NOSIGNAL (LNX-13). The caller's buffer list is copied at issue (OVL-6). Reusable once delivered.
  */
-public final class Send extends SocketOperation {
-    private static final int MAX_ADDRESS = 128;
-
-    private MemorySegment scratch = MemorySegment.NULL;
-    private MemorySegment iov;
-    private MemorySegment msg;
-    private MemorySegment address;
-    private MemorySegment[] buffers = new MemorySegment[1];
-    private int count;
+public final class Send extends VectoredOperation {
     /** First iovec not yet fully sent; iovecs before it are done, this one is advanced in place. */
     private int first;
-    private long total;
     private long sent;
     private int addressLength;
     private int linuxFlags;
 
-    public Send buffers(int n) {
-        if (buffers.length < n) {
-            buffers = new MemorySegment[n];
-        }
-        ensureScratch(n);
-        count = n;
+    @Override
+    void reset() {
         first = 0;
-        total = 0;
         sent = 0;
         addressLength = 0;
-        return this;
-    }
-
-    public Send buffer(int i, MemorySegment segment, int length) {
-        buffers[i] = segment;
-        IoVec.set(iov, i, segment.address(), length & 0xFFFF_FFFFL);
-        total += length & 0xFFFF_FFFFL;
-        return this;
     }
 
     /** The destination of a WSASendTo, as a Linux sockaddr of {@code length} bytes. */
@@ -60,16 +38,6 @@ public final class Send extends SocketOperation {
     public void start(SocketObject s, int flags) {
         linuxFlags = flags | Sockets.MSG_NOSIGNAL;
         issueOrdered(s, false);
-    }
-
-    private void ensureScratch(int n) {
-        long need = MsgHdr.SIZE + MAX_ADDRESS + n * IoVec.SIZE;
-        if (scratch.byteSize() < need) {
-            scratch = SocketObject.scratch(need);
-            msg = scratch.asSlice(0, MsgHdr.SIZE);
-            address = scratch.asSlice(MsgHdr.SIZE, MAX_ADDRESS);
-            iov = scratch.asSlice(MsgHdr.SIZE + MAX_ADDRESS);
-        }
     }
 
     @Override
@@ -93,12 +61,12 @@ public final class Send extends SocketOperation {
     @Override
     protected boolean onCqe(int res, int flags) {
         if (res < 0) {
-            complete(failureStatus(-res), sent);
+                complete(failureStatus(-res), sent);
             return true;
         }
         sent += res;
         if (sent >= total || !socket.isStream()) {
-            complete(NtStatus.STATUS_SUCCESS, sent);
+                complete(NtStatus.STATUS_SUCCESS, sent);
             return true;
         }
         advance(res);

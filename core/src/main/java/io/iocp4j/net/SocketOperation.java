@@ -33,6 +33,7 @@ public abstract class SocketOperation extends OverlappedOperation {
     protected final void complete(int status, long bytes) {
         int d = direction;
         SocketObject s = socket;
+        beforeDelivery();
         finish(status, bytes);
         if (d != NONE) {
             s.directionDone(d == RECEIVE);
@@ -45,6 +46,10 @@ public abstract class SocketOperation extends OverlappedOperation {
      */
     final int failureStatus(int errno) {
         return cancelStatus() != 0 ? cancelStatus() : socket.statusOf(errno);
+    }
+
+    /** Drops references the operation no longer needs, before the caller may see it done. */
+    void beforeDelivery() {
     }
 
     @Override

@@ -1,15 +1,12 @@
 package io.iocp4j.win32;
 
 import io.iocp4j.NtStatus;
-import io.iocp4j.OverlappedOperation;
-import io.iocp4j.Signal;
 import io.iocp4j.file.FileIo;
 import io.iocp4j.file.FileObject;
 import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Files;
 
 import java.lang.foreign.MemorySegment;
-import java.util.function.Supplier;
 
 import static io.iocp4j.win32.WinError.*;
 
@@ -125,29 +122,14 @@ final class FileApi {
         if (ov == null) {
             return LastError.fail(ERROR_INVALID_PARAMETER);
         }
-        Signal event = Events.resolveForIo(ov.hEvent);
-        if (ov.hEvent != null && event == null) {
-            return LastError.fail(ERROR_INVALID_HANDLE);
+        FileIo op = Notifications.operation(ov, null, FileIo.class, FileIo::new);
+        if (op == null) {
+            return false;
         }
-        FileIo op = reuse(ov, FileIo.class, FileIo::new);
-        op.notifyTo(ov, ov, event, ov.hEvent != null && ov.hEvent.hasLowBit(), null);
         file.start(op.transfer(buffer, length, ov.position(), write));
         if (done != null) {
             done.value = 0;
         }
         return LastError.fail(ERROR_IO_PENDING);
-    }
-
-    /** The OVERLAPPED's cached operation of this kind when it is idle; a fresh one otherwise (OVL-7 misuse stays safe). */
-    static <T extends OverlappedOperation> T reuse(OVERLAPPED ov, Class<T> kind, Supplier<T> create) {
-        OverlappedOperation cached = ov.operation;
-        if (kind.isInstance(cached) && !cached.isPending()) {
-            return kind.cast(cached);
-        }
-        T fresh = create.get();
-        if (cached == null || !cached.isPending()) {
-            ov.operation = fresh;
-        }
-        return fresh;
     }
 }

@@ -1,6 +1,5 @@
 package io.iocp4j.win32;
 
-import io.iocp4j.Event;
 import io.iocp4j.net.Accept;
 import io.iocp4j.net.Connect;
 import io.iocp4j.net.Disconnect;
@@ -60,12 +59,10 @@ public final class MSWSock {
         if (!listener.isListening() || acceptor.family() != listener.family() || !acceptor.isStream()) {
             return LastError.fail(WSAEINVAL);
         }
-        boolean[] badEvent = new boolean[1];
-        Event event = SocketApi.event(lpOverlapped, null, badEvent);
-        if (badEvent[0]) {
-            return LastError.fail(WSA_INVALID_HANDLE);
+        Accept op = Notifications.operation(lpOverlapped, null, Accept.class, Accept::new);
+        if (op == null) {
+            return false;
         }
-        Accept op = FileApi.reuse(lpOverlapped, Accept.class, Accept::new);
         if (!op.claim(acceptor)) {
             return LastError.fail(WSAEINVAL);
         }
@@ -73,8 +70,6 @@ public final class MSWSock {
         boolean tooSmall = (l != 0 && l < need) || m < need;
         MemorySegment localBlock = lpOutputBuffer.asSlice(r, l);
         MemorySegment remoteBlock = lpOutputBuffer.asSlice(r + l, m);
-        op.notifyTo(lpOverlapped, lpOverlapped, event, lpOverlapped.hEvent != null && lpOverlapped.hEvent.hasLowBit(),
-                null);
         op.start(listener, acceptor, lpOutputBuffer, (int) r, tooSmall, (local, localLength, remote, remoteLength) -> {
             writeBlock(localBlock, local, localLength);
             writeBlock(remoteBlock, remote, remoteLength);
@@ -159,14 +154,10 @@ public final class MSWSock {
         if (len < 0) {
             return LastError.fail(WSAEFAULT);
         }
-        boolean[] badEvent = new boolean[1];
-        Event event = SocketApi.event(lpOverlapped, null, badEvent);
-        if (badEvent[0]) {
-            return LastError.fail(WSA_INVALID_HANDLE);
+        Connect op = Notifications.operation(lpOverlapped, null, Connect.class, Connect::new);
+        if (op == null) {
+            return false;
         }
-        Connect op = FileApi.reuse(lpOverlapped, Connect.class, Connect::new);
-        op.notifyTo(lpOverlapped, lpOverlapped, event, lpOverlapped.hEvent != null && lpOverlapped.hEvent.hasLowBit(),
-                null);
         op.start(so, addr, len, lpSendBuffer, dwSendDataLength);
         return LastError.fail(ERROR_IO_PENDING);
     }
@@ -205,14 +196,10 @@ public final class MSWSock {
             }
             return true;
         }
-        boolean[] badEvent = new boolean[1];
-        Event event = SocketApi.event(lpOverlapped, null, badEvent);
-        if (badEvent[0]) {
-            return LastError.fail(WSA_INVALID_HANDLE);
+        Disconnect op = Notifications.operation(lpOverlapped, null, Disconnect.class, Disconnect::new);
+        if (op == null) {
+            return false;
         }
-        Disconnect op = FileApi.reuse(lpOverlapped, Disconnect.class, Disconnect::new);
-        op.notifyTo(lpOverlapped, lpOverlapped, event, lpOverlapped.hEvent != null && lpOverlapped.hEvent.hasLowBit(),
-                null);
         op.start(so, reuse);
         return LastError.fail(ERROR_IO_PENDING);
     }

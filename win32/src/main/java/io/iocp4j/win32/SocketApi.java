@@ -1,7 +1,6 @@
 package io.iocp4j.win32;
 
 import io.iocp4j.CompletionRoutine;
-import io.iocp4j.Event;
 import io.iocp4j.linux.Sockets;
 import io.iocp4j.net.SocketObject;
 
@@ -93,16 +92,6 @@ final class SocketApi {
     /** Windows MSG_* send flags to Linux: MSG_OOB kept, MSG_DONTROUTE and MSG_PARTIAL accepted and ignored (SEND-7). */
     static int sendFlags(int flags) {
         return flags & WinSock2.MSG_OOB;
-    }
-
-    /** The event an OVERLAPPED names (reset for the new operation), or null; {@code bad[0]} set if hEvent is invalid. */
-    static Event event(OVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine, boolean[] bad) {
-        if (routine != null || ov.hEvent == null) {
-            return null;  // with a routine, hEvent is the application's (OVL-4)
-        }
-        Event e = Events.resolveForIo(ov.hEvent);
-        bad[0] = e == null;
-        return e;
     }
 
     /** Adapts a Winsock completion routine: the status reaches it as a WSA code (CORE-3). */

@@ -1,6 +1,5 @@
 package io.iocp4j.win32;
 
-import io.iocp4j.Event;
 import io.iocp4j.NtStatus;
 import io.iocp4j.PortBlocking;
 import io.iocp4j.linux.Errno;
@@ -608,14 +607,11 @@ public final class WinSock2 {
             return Blocking.receive(so, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, linuxFlags, lpFrom,
                     lpFromlen);
         }
-        boolean[] badEvent = new boolean[1];
-        Event event = SocketApi.event(lpOverlapped, lpCompletionRoutine, badEvent);
-        if (badEvent[0]) {
-            return SocketApi.fail(WSA_INVALID_HANDLE);
+        Receive op = Notifications.operation(lpOverlapped, SocketApi.routine(lpCompletionRoutine), Receive.class,
+                Receive::new);
+        if (op == null) {
+            return SOCKET_ERROR;
         }
-        Receive op = FileApi.reuse(lpOverlapped, Receive.class, Receive::new);
-        op.notifyTo(lpOverlapped, lpOverlapped, event, packetSuppressed(lpOverlapped, lpCompletionRoutine),
-                SocketApi.routine(lpCompletionRoutine));
         op.buffers(dwBufferCount);
         for (int i = 0; i < dwBufferCount; i++) {
             op.buffer(i, lpBuffers[i].buf, lpBuffers[i].len);
@@ -680,14 +676,11 @@ public final class WinSock2 {
         if (lpOverlapped == null) {
             return Blocking.send(so, lpBuffers, dwBufferCount, lpNumberOfBytesSent, linuxFlags, to, toLength);
         }
-        boolean[] badEvent = new boolean[1];
-        Event event = SocketApi.event(lpOverlapped, lpCompletionRoutine, badEvent);
-        if (badEvent[0]) {
-            return SocketApi.fail(WSA_INVALID_HANDLE);
+        Send op = Notifications.operation(lpOverlapped, SocketApi.routine(lpCompletionRoutine), Send.class,
+                Send::new);
+        if (op == null) {
+            return SOCKET_ERROR;
         }
-        Send op = FileApi.reuse(lpOverlapped, Send.class, Send::new);
-        op.notifyTo(lpOverlapped, lpOverlapped, event, packetSuppressed(lpOverlapped, lpCompletionRoutine),
-                SocketApi.routine(lpCompletionRoutine));
         op.buffers(dwBufferCount);
         for (int i = 0; i < dwBufferCount; i++) {
             op.buffer(i, lpBuffers[i].buf, lpBuffers[i].len);
@@ -697,11 +690,6 @@ public final class WinSock2 {
         }
         op.start(so, linuxFlags);
         return SocketApi.fail(WSA_IO_PENDING);
-    }
-
-    /** A packet is suppressed by hEvent's low bit (OVL-4) or replaced by the completion routine (CORE-2). */
-    private static boolean packetSuppressed(OVERLAPPED ov, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
-        return routine != null || (ov.hEvent != null && ov.hEvent.hasLowBit());
     }
 
     /**
