@@ -1,0 +1,182 @@
+package io.iocp4j.win32.contract;
+
+import io.iocp4j.win32.DWORDByReference;
+import io.iocp4j.win32.HANDLE;
+import io.iocp4j.win32.OVERLAPPED;
+import io.iocp4j.win32.OVERLAPPED_ENTRY;
+import io.iocp4j.win32.SOCKADDR_IN;
+import io.iocp4j.win32.SOCKET;
+import io.iocp4j.win32.ULONGByReference;
+import io.iocp4j.win32.WSABUF;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.iocp4j.NtStatus.*;
+import static io.iocp4j.win32.Kernel32.*;
+import static io.iocp4j.win32.MSWSock.*;
+import static io.iocp4j.win32.WinError.*;
+import static io.iocp4j.win32.WinSock2.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Section 1-7 rules that need real I/O and more than one mechanism at once. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class CoreRulesContractTest {
+    private final SocketTestSupport t = new SocketTestSupport();
+
+    @AfterEach
+    void close() {
+        t.close();
+    }
+
+    @Test
+    @DisplayName("CORE-6 an AcceptEx issued before association still completes on the port it is associated with later")
+    void associationReadAtCompletion() {
+        HANDLE port = t.port();
+        SOCKADDR_IN[] addr = new SOCKADDR_IN[1];
+        SOCKET l = t.listener(addr);
+        OVERLAPPED ov = new OVERLAPPED();
+        AcceptEx(l, t.tcp(), t.buffer(64), 0, 32, 32, null, ov);
+        assertSame(port, CreateIoCompletionPort(l, port, 125L, 0));
+        assertEquals(0, closesocket(l));
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+        assertEquals(125L, t.key.longValue());
+        assertSame(ov, t.ov.value);
+    }
+
+    @Test
+    @DisplayName("CICP-11 closing the port with a receive pending: data later completes it, its event fires, nothing crashes")
+    void portClosedUnderPendingIo() {
+        HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 0);
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[1], port, 1L, 0);
+        HANDLE e = t.track(CreateEvent(null, true, false, null));
+        OVERLAPPED ov = new OVERLAPPED();
+        ov.hEvent = e;
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+        assertTrue(CloseHandle(port));
+        t.sendText(p[0], "late");
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 5000));
+        assertEquals(4, ov.InternalHigh);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 0));
+        assertEquals(ERROR_INVALID_HANDLE, GetLastError());
+    }
+
+    @Test
+    @DisplayName("CICP-12 a port is signalled while a packet is queued; the wait does not dequeue it")
+    void portIsWaitable() {
+        HANDLE port = t.port();
+        assertEquals(WAIT_TIMEOUT, WaitForSingleObject(port, 50));
+        PostQueuedCompletionStatus(port, 1, 2L, null);
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(port, 0));
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 0));
+        assertEquals(2L, t.key.longValue());
+    }
+
+    @Test
+    @DisplayName("GQCSX-6 limit 1: one GetQueuedCompletionStatusEx takes all 64 queued packets; a second waiter stays blocked")
+    void batchCountsAsOneThread() throws InterruptedException {
+        HANDLE port = t.track(CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 1));
+        for (int i = 0; i < 64; i++) {
+            PostQueuedCompletionStatus(port, i, (long) i, null);
+        }
+        ULONGByReference removed = new ULONGByReference();
+        OVERLAPPED_ENTRY[] entries = OVERLAPPED_ENTRY.array(64);
+        assertTrue(GetQueuedCompletionStatusEx(port, entries, 64, removed, 0, false));
+        assertEquals(64, removed.value);
+        AtomicInteger second = new AtomicInteger();
+        Thread other = Thread.ofPlatform().start(() -> {
+            if (GetQueuedCompletionStatus(port, new DWORDByReference(), new io.iocp4j.win32.ULONG_PTRByReference(),
+                    new io.iocp4j.win32.OVERLAPPEDByReference(), 2000)) {
+                second.incrementAndGet();
+            }
+        });
+        Thread.sleep(200);
+        PostQueuedCompletionStatus(port, 0, 0L, null);
+        Thread.sleep(200);
+        assertEquals(0, second.get(), "this thread still holds the only slot");
+        assertTrue(GetQueuedCompletionStatusEx(port, entries, 64, removed, 0, false), "re-entry takes it");
+        other.join();
+    }
+
+    @Test
+    @DisplayName("PQCS-2 I/O completions and posted packets interleave in FIFO order")
+    void ioAndPostsInterleave() throws InterruptedException {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[1], port, "io", 0);
+        OVERLAPPED a = new OVERLAPPED();
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(1), 1)}, 1, null, new DWORDByReference(), a, null);
+        t.sendText(p[0], "A");
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(port, 5000), "packet A is queued");
+        PostQueuedCompletionStatus(port, 0, "B", null);
+        OVERLAPPED c = new OVERLAPPED();
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(1), 1)}, 1, null, new DWORDByReference(), c, null);
+        t.sendText(p[0], "C");
+        Thread.sleep(200);
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 1000));
+        assertSame(a, t.ov.value);
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 1000));
+        assertEquals("B", t.key.value);
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 1000));
+        assertSame(c, t.ov.value);
+    }
+
+    @Test
+    @DisplayName("SKIP-1 SKIP-4 skip mode is sticky; an operation that goes pending still queues its packet")
+    void skipModes() {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[1], port, 1L, 0);
+        assertTrue(SetFileCompletionNotificationModes(p[1], FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+        assertTrue(SetFileCompletionNotificationModes(p[1], FILE_SKIP_SET_EVENT_ON_HANDLE));
+        assertTrue(SetFileCompletionNotificationModes(p[1], 0));
+        assertFalse(SetFileCompletionNotificationModes(p[1], 0x100));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+        t.sendText(p[0], "data");
+        OVERLAPPED ov = new OVERLAPPED();
+        int r = WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+        boolean packet = GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 2000);
+        if (r == 0) {
+            assertFalse(packet, "immediate success under skip mode queues nothing");
+        } else {
+            assertEquals(WSA_IO_PENDING, WSAGetLastError());
+            assertTrue(packet, "a pending operation always queues its packet");
+            assertSame(ov, t.ov.value);
+        }
+    }
+
+    @Test
+    @DisplayName("CORE-4 a thread spinning on Internal sees InternalHigh and the data consistent, every time")
+    void publicationOrder() {
+        SOCKET[] p = t.pair();
+        MemorySegment buf = t.buffer(8);
+        MemorySegment out = t.buffer(8);
+        for (int i = 0; i < 2_000; i++) {
+            buf.fill((byte) 0);
+            OVERLAPPED ov = new OVERLAPPED();
+            WSARecv(p[1], new WSABUF[] {new WSABUF(buf, 8)}, 1, null, new DWORDByReference(), ov, null);
+            out.set(ValueLayout.JAVA_LONG, 0, 0x0101010101010101L * ((i % 250) + 1));
+            assertEquals(8, send(p[0], out, 8, 0));
+            while (!HasOverlappedIoCompleted(ov)) {
+                Thread.onSpinWait();
+            }
+            assertEquals(STATUS_SUCCESS, ov.Internal);
+            long n = ov.InternalHigh;
+            assertTrue(n > 0 && n <= 8);
+            for (int b = 0; b < n; b++) {
+                assertEquals((byte) ((i % 250) + 1), buf.get(ValueLayout.JAVA_BYTE, b), "iteration " + i);
+            }
+            if (n < 8) {
+                t.receiveText(p[1], (int) (8 - n));
+            }
+        }
+    }
+}
