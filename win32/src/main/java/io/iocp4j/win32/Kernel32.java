@@ -213,6 +213,39 @@ public final class Kernel32 {
         return lpOverlapped.Internal != NtStatus.STATUS_PENDING;
     }
 
+    /** GetCurrentProcess's pseudo-handle, {@code (HANDLE)-1} as on Windows: the only process there is. */
+    public static final HANDLE CURRENT_PROCESS = HANDLE.INVALID_HANDLE_VALUE;
+    public static final int DUPLICATE_CLOSE_SOURCE = 0x1;
+    public static final int DUPLICATE_SAME_ACCESS = 0x2;
+
+    public static HANDLE GetCurrentProcess() {
+        return CURRENT_PROCESS;
+    }
+
+    /**
+     * Another handle to the same object (CORE-1): association, notification modes and pending I/O belong to the
+     * object, which is torn down only when its last handle closes. Within this process only. A SOCKET duplicates
+     * to a SOCKET.
+     */
+    public static boolean DuplicateHandle(HANDLE hSourceProcessHandle, HANDLE hSourceHandle,
+                                          HANDLE hTargetProcessHandle, HANDLEByReference lpTargetHandle,
+                                          int dwDesiredAccess, boolean bInheritHandle, int dwOptions) {
+        if (hSourceProcessHandle != CURRENT_PROCESS || hTargetProcessHandle != CURRENT_PROCESS
+                || lpTargetHandle == null) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);
+        }
+        HANDLE copy = HandleTable.duplicate(hSourceHandle,
+                hSourceHandle instanceof SOCKET ? SOCKET::new : HANDLE::new);
+        if (copy == null) {
+            return LastError.fail(ERROR_INVALID_HANDLE);
+        }
+        if ((dwOptions & DUPLICATE_CLOSE_SOURCE) != 0) {
+            HandleTable.close(hSourceHandle);
+        }
+        lpTargetHandle.value = copy;
+        return true;
+    }
+
     // ---- files (contract section 10) ----
 
     public static final int GENERIC_READ = FileApi.GENERIC_READ;

@@ -14,6 +14,8 @@ import static io.iocp4j.win32.WinError.ERROR_INVALID_HANDLE;
  * as an APC to this thread; else a packet to the port, unless hEvent has its low bit set (OVL-4).
  */
 final class Notifications {
+    /** System property that turns on misuse diagnostics. */
+    static final String DEBUG = "iocp4j.debug";
     private Notifications() {
     }
 
@@ -36,9 +38,17 @@ final class Notifications {
         return op;
     }
 
-    /** The OVERLAPPED's cached operation of this kind when it is idle; a fresh one otherwise (OVL-7 misuse stays safe). */
+    /**
+     * The OVERLAPPED's cached operation of this kind when it is idle. An OVERLAPPED still in flight is a program
+     * error (OVL-7): with {@code -Diocp4j.debug=true} it fails fast; otherwise the new operation gets a fresh
+     * record, so the first one still completes into its own state.
+     */
     private static <T extends OverlappedOperation> T reuse(OVERLAPPED ov, Class<T> kind, Supplier<T> create) {
         OverlappedOperation cached = ov.operation;
+        if (cached != null && cached.isPending() && Boolean.getBoolean(DEBUG)) {
+            throw new IllegalStateException("OVL-7: " + ov + " is still in flight; an OVERLAPPED may be reused "
+                    + "only after its completion has been observed");
+        }
         if (kind.isInstance(cached) && !cached.isPending()) {
             return kind.cast(cached);
         }

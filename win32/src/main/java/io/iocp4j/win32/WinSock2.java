@@ -222,7 +222,7 @@ public final class WinSock2 {
      * to the port with the socket's key.
      */
     public static int closesocket(SOCKET s) {
-        if (!HandleTable.close(s) || HandleTable.resolve(s, SocketObject.class) != null) {
+        if (HandleTable.resolve(s, SocketObject.class) == null || !HandleTable.close(s)) {
             return SocketApi.fail(WSAENOTSOCK);
         }
         return 0;

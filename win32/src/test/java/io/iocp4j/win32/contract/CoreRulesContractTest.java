@@ -179,4 +179,47 @@ class CoreRulesContractTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("CORE-1 CICP-6 closing one of two handles aborts nothing; closing the last aborts the AcceptEx once")
+    void duplicatedHandles() {
+        HANDLE port = t.port();
+        SOCKADDR_IN[] addr = new SOCKADDR_IN[1];
+        SOCKET l = t.listener(addr);
+        CreateIoCompletionPort(l, port, 125L, 0);
+        io.iocp4j.win32.HANDLEByReference dup = new io.iocp4j.win32.HANDLEByReference();
+        assertTrue(DuplicateHandle(GetCurrentProcess(), l, GetCurrentProcess(), dup, 0, false, DUPLICATE_SAME_ACCESS));
+        SOCKET d = (SOCKET) dup.value;
+        assertNotEquals(l.value(), d.value());
+        assertNull(CreateIoCompletionPort(d, t.port(), 3L, 0), "duplicates share the object's association");
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+        OVERLAPPED ov = new OVERLAPPED();
+        AcceptEx(d, t.tcp(), t.buffer(64), 0, 32, 32, null, ov);
+        assertEquals(0, closesocket(l));
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 200));
+        assertEquals(WAIT_TIMEOUT, GetLastError(), "closing one handle cancels nothing");
+        assertEquals(0, closesocket(d));
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+        assertEquals(125L, t.key.longValue());
+        assertSame(ov, t.ov.value);
+        assertEquals(STATUS_CANCELLED, ov.Internal);
+    }
+
+    @Test
+    @DisplayName("OVL-7 with -Diocp4j.debug=true, reusing an in-flight OVERLAPPED fails fast")
+    void reuseInFlightDiagnosed() {
+        SOCKET[] p = t.pair();
+        OVERLAPPED ov = new OVERLAPPED();
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+        System.setProperty("iocp4j.debug", "true");
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> WSARecv(p[1],
+                    new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null));
+            assertTrue(e.getMessage().contains("OVL-7"));
+        } finally {
+            System.clearProperty("iocp4j.debug");
+        }
+        CancelIoEx(p[1], ov);
+    }
 }
