@@ -3,6 +3,7 @@ package io.iocp4j.file;
 import io.iocp4j.ErrnoMapping;
 import io.iocp4j.IoObject;
 import io.iocp4j.NtStatus;
+import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Files;
 import io.iocp4j.linux.Syscalls;
 
@@ -16,6 +17,8 @@ public final class FileObject extends IoObject {
     private final int fd;
     private final boolean overlapped;
     private final boolean unbuffered;
+    /** Opened with GENERIC_WRITE: SetEndOfFile and FlushFileBuffers need it (FILE-10, FILE-11). */
+    private final boolean writable;
     private final String deleteOnClose;
     private long filePointer;
 
@@ -26,23 +29,30 @@ public final class FileObject extends IoObject {
      */
     public static FileObject open(String path, int oflags, boolean overlapped, boolean directoryOk,
                                   boolean deleteOnClose, int[] errnoOut) {
+        boolean unbuffered = (oflags & Files.O_DIRECT) != 0;
         int fd = Files.open(path, oflags | Files.O_CLOEXEC, 0666);
+        if (fd == -Errno.EINVAL && unbuffered) {
+            // Some filesystems (tmpfs) refuse O_DIRECT: go through the cache, but keep the alignment rules (FILE-6).
+            fd = Files.open(path, (oflags & ~Files.O_DIRECT) | Files.O_CLOEXEC, 0666);
+        }
         if (fd < 0) {
             errnoOut[0] = fd;
             return null;
         }
         if (!directoryOk && Files.isDirectory(fd)) {
             Syscalls.close(fd);
-            errnoOut[0] = -io.iocp4j.linux.Errno.EISDIR;
+            errnoOut[0] = -Errno.EISDIR;
             return null;
         }
-        return new FileObject(fd, overlapped, (oflags & Files.O_DIRECT) != 0, deleteOnClose ? path : null);
+        boolean writable = (oflags & (Files.O_WRONLY | Files.O_RDWR)) != 0;
+        return new FileObject(fd, overlapped, unbuffered, writable, deleteOnClose ? path : null);
     }
 
-    private FileObject(int fd, boolean overlapped, boolean unbuffered, String deleteOnClose) {
+    private FileObject(int fd, boolean overlapped, boolean unbuffered, boolean writable, String deleteOnClose) {
         this.fd = fd;
         this.overlapped = overlapped;
         this.unbuffered = unbuffered;
+        this.writable = writable;
         this.deleteOnClose = deleteOnClose;
     }
 
@@ -51,9 +61,17 @@ public final class FileObject extends IoObject {
         return overlapped;
     }
 
-    /** Whether the file was opened without the page cache (FILE_FLAG_NO_BUFFERING -> O_DIRECT). */
+    /** The sector size unbuffered I/O is aligned to (FILE-6): 4096, what current devices use. */
+    public static final int SECTOR_SIZE = 4096;
+
+    /** Whether the file was opened with FILE_FLAG_NO_BUFFERING (O_DIRECT where the filesystem allows it). */
     public boolean isUnbuffered() {
         return unbuffered;
+    }
+
+    /** FILE-6: offsets, lengths and buffer addresses of unbuffered I/O are whole sectors. */
+    public boolean isAligned(long position, long length, long address) {
+        return !unbuffered || ((position | length | address) & (SECTOR_SIZE - 1)) == 0;
     }
 
     int fd() {
@@ -113,14 +131,14 @@ public final class FileObject extends IoObject {
         return Files.fileSize(fd);
     }
 
-    /** SetEndOfFile: the size becomes the file pointer. Returns 0 or a negative errno. */
+    /** SetEndOfFile: the size becomes the file pointer. Returns 0 or a negative errno (EACCES if read-only). */
     public synchronized int truncateAtPointer() {
-        return Files.ftruncate(fd, filePointer);
+        return writable ? Files.ftruncate(fd, filePointer) : -Errno.EACCES;
     }
 
-    /** FlushFileBuffers. Returns 0 or a negative errno. */
+    /** FlushFileBuffers: fsync, data and metadata. Returns 0 or a negative errno (EACCES if read-only). */
     public int flush() {
-        return Files.fsync(fd);
+        return writable ? Files.fsync(fd) : -Errno.EACCES;
     }
 
     @Override

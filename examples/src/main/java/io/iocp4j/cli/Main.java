@@ -20,6 +20,7 @@ public final class Main {
         COMMANDS.put("probe", new ProbeCommand());
         COMMANDS.put("echo-server", new EchoServerCommand());
         COMMANDS.put("echo-client", new EchoClientCommand());
+        COMMANDS.put("copy", new CopyCommand());
     }
 
     private Main() {

@@ -1,5 +1,6 @@
 package io.iocp4j.win32;
 
+import io.iocp4j.CompletionRoutine;
 import io.iocp4j.NtStatus;
 import io.iocp4j.file.FileIo;
 import io.iocp4j.file.FileObject;
@@ -98,6 +99,15 @@ final class FileApi {
      */
     static boolean transfer(HANDLE hFile, MemorySegment buffer, int length, DWORDByReference done, OVERLAPPED ov,
                             boolean write) {
+        return transfer(hFile, buffer, length, done, ov, write, null);
+    }
+
+    /**
+     * The same with a completion routine (ReadFileEx/WriteFileEx, RFX-1..4): the handle must be overlapped and
+     * not associated with a port (RFX-3); TRUE means the routine will run, inside an alertable wait.
+     */
+    static boolean transfer(HANDLE hFile, MemorySegment buffer, int length, DWORDByReference done, OVERLAPPED ov,
+                            boolean write, CompletionRoutine routine) {
         FileObject file = HandleTable.resolve(hFile, FileObject.class);
         if (file == null) {
             return LastError.fail(ERROR_INVALID_HANDLE);
@@ -107,6 +117,12 @@ final class FileApi {
         }
         if (buffer == null || !buffer.isNative() || length < 0 || (length & 0xFFFF_FFFFL) > buffer.byteSize()) {
             return LastError.fail(ERROR_NOACCESS);
+        }
+        if (!file.isAligned(ov == null ? 0 : ov.position(), length & 0xFFFF_FFFFL, buffer.address())) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);  // FILE-6
+        }
+        if (routine != null && (ov == null || !file.isOverlapped() || file.port() != null)) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);
         }
         if (!file.isOverlapped()) {
             FileObject.SyncResult r = SYNC.get();
@@ -122,13 +138,17 @@ final class FileApi {
         if (ov == null) {
             return LastError.fail(ERROR_INVALID_PARAMETER);
         }
-        FileIo op = Notifications.operation(ov, null, FileIo.class, FileIo::new);
+        FileIo op = Notifications.operation(ov, routine, FileIo.class, FileIo::new);
         if (op == null) {
             return false;
         }
         file.start(op.transfer(buffer, length, ov.position(), write));
         if (done != null) {
             done.value = 0;
+        }
+        if (routine != null) {
+            LastError.set(ERROR_SUCCESS);
+            return true;  // RFX-1: the routine will be called
         }
         return LastError.fail(ERROR_IO_PENDING);
     }

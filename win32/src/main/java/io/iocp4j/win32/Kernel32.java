@@ -297,6 +297,33 @@ public final class Kernel32 {
         return FileApi.transfer(hFile, lpBuffer, nNumberOfBytesToWrite, lpNumberOfBytesWritten, lpOverlapped, true);
     }
 
+    /**
+     * ReadFile with a completion routine instead of a port or event (RFX-1..4). TRUE: the routine will run on
+     * this thread in an alertable wait, with the Win32 error code; FALSE: it will not.
+     */
+    public static boolean ReadFileEx(HANDLE hFile, MemorySegment lpBuffer, int nNumberOfBytesToRead,
+                                     OVERLAPPED lpOverlapped, LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
+        return lpCompletionRoutine == null ? LastError.fail(ERROR_INVALID_PARAMETER)
+                : FileApi.transfer(hFile, lpBuffer, nNumberOfBytesToRead, null, lpOverlapped, false,
+                routine(lpCompletionRoutine));
+    }
+
+    /** WriteFile with a completion routine (RFX-1..4). */
+    public static boolean WriteFileEx(HANDLE hFile, MemorySegment lpBuffer, int nNumberOfBytesToWrite,
+                                      OVERLAPPED lpOverlapped, LPOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
+        return lpCompletionRoutine == null ? LastError.fail(ERROR_INVALID_PARAMETER)
+                : FileApi.transfer(hFile, lpBuffer, nNumberOfBytesToWrite, null, lpOverlapped, true,
+                routine(lpCompletionRoutine));
+    }
+
+    /** A kernel32 completion routine sees the Win32 mapping of the status (RFX-2); none is ERROR_INVALID_PARAMETER. */
+    private static io.iocp4j.CompletionRoutine routine(LPOVERLAPPED_COMPLETION_ROUTINE r) {
+        if (r == null) {
+            return null;
+        }
+        return (status, bytes, ov) -> r.callback(ErrorMapping.toWin32(status), (int) bytes, (OVERLAPPED) ov);
+    }
+
     /** The file's size. */
     public static boolean GetFileSizeEx(HANDLE hFile, LARGE_INTEGER lpFileSize) {
         FileObject file = HandleTable.resolve(hFile, FileObject.class);
@@ -356,6 +383,41 @@ public final class Kernel32 {
         int r = io.iocp4j.linux.Files.unlink(lpFileName);
         return r == 0 || LastError.fail(r == -io.iocp4j.linux.Errno.ENOENT ? ERROR_FILE_NOT_FOUND
                 : ErrorMapping.toWin32(ErrnoMapping.toStatus(-r)));
+    }
+
+    // ---- memory for unbuffered I/O ----
+
+    public static final int MEM_COMMIT = 0x1000;
+    public static final int MEM_RESERVE = 0x2000;
+    public static final int MEM_RELEASE = 0x8000;
+    public static final int PAGE_READWRITE = 0x04;
+
+    /** Page size, processor count and allocation granularity, as unbuffered code sizes its buffers with. */
+    public static void GetSystemInfo(SYSTEM_INFO lpSystemInfo) {
+        lpSystemInfo.dwPageSize = FileObject.SECTOR_SIZE;
+        lpSystemInfo.dwNumberOfProcessors = Runtime.getRuntime().availableProcessors();
+        lpSystemInfo.dwAllocationGranularity = 65536;
+    }
+
+    /**
+     * Page-aligned, zeroed native memory of {@code dwSize} bytes (NULL/ERROR_INVALID_PARAMETER for a size <= 0 or
+     * without MEM_COMMIT). The memory is garbage-collected: VirtualFree only lets go of it, so an operation still
+     * in flight on it can never write into freed memory.
+     */
+    public static MemorySegment VirtualAlloc(Object lpAddress, long dwSize, int flAllocationType, int flProtect) {
+        if (dwSize <= 0 || (flAllocationType & MEM_COMMIT) == 0 || lpAddress != null) {
+            LastError.set(ERROR_INVALID_PARAMETER);
+            return null;
+        }
+        return java.lang.foreign.Arena.ofAuto().allocate(dwSize, FileObject.SECTOR_SIZE);
+    }
+
+    /** Releases VirtualAlloc memory: TRUE for MEM_RELEASE with size 0, as Win32 requires. */
+    public static boolean VirtualFree(MemorySegment lpAddress, long dwSize, int dwFreeType) {
+        if (lpAddress == null || dwFreeType != MEM_RELEASE || dwSize != 0) {
+            return LastError.fail(ERROR_INVALID_PARAMETER);
+        }
+        return true;
     }
 
     // ---- cancellation and results (contract sections 11.3 and 12) ----

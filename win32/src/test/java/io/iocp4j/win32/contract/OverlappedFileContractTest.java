@@ -399,4 +399,85 @@ class OverlappedFileContractTest {
             t.join();
         }
     }
+
+    @Test
+    @DisplayName("FILE-6 FILE_FLAG_NO_BUFFERING: unaligned offset, length or buffer is ERROR_INVALID_PARAMETER; EOF is not rounded")
+    void unbufferedAlignment() throws Exception {
+        HANDLE f = track(CreateFile(fileWith(pattern(5000)).toString(), GENERIC_READ, 0, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, null));
+        CreateIoCompletionPort(f, port, 1L, 0);
+        MemorySegment aligned = buffer(8192);
+        OVERLAPPED o = new OVERLAPPED();
+        o.Offset = 512;
+        assertFalse(ReadFile(f, aligned, 4096, null, o));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+        assertFalse(ReadFile(f, aligned.asSlice(8), 4096, null, new OVERLAPPED()));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+        assertFalse(ReadFile(f, aligned, 100, null, new OVERLAPPED()));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 50), "no packet for an immediate failure");
+        boolean r = ReadFile(f, aligned, 8192, null, new OVERLAPPED());
+        assertTrue(r || GetLastError() == ERROR_IO_PENDING);
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000));
+        assertEquals(5000, bytes.value);
+    }
+
+    @Test
+    @DisplayName("FILE-9 FILE-10 FILE-11 file pointer moves, SetEndOfFile sizes, flush needs write access")
+    void pointerAndSize() throws Exception {
+        Path p = fileWith(pattern(1010));
+        HANDLE w = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED, null));
+        LARGE_INTEGER pos = new LARGE_INTEGER();
+        assertFalse(SetFilePointerEx(w, -1, pos, FILE_BEGIN));
+        assertEquals(ERROR_NEGATIVE_SEEK, GetLastError());
+        assertFalse(SetFilePointerEx(w, 0, pos, 7));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+        assertTrue(SetFilePointerEx(w, 4096, pos, FILE_END));
+        assertEquals(5106, pos.QuadPart);
+        assertTrue(SetEndOfFile(w));
+        assertEquals(5106, Files.size(p));
+        assertTrue(SetFilePointerEx(w, 10, pos, FILE_BEGIN));
+        assertTrue(SetEndOfFile(w));
+        assertEquals(10, Files.size(p));
+        assertTrue(FlushFileBuffers(w));
+        HANDLE r = track(CreateFile(p.toString(), GENERIC_READ, 0, null, OPEN_EXISTING, 0, null));
+        assertFalse(FlushFileBuffers(r));
+        assertEquals(ERROR_ACCESS_DENIED, GetLastError());
+        assertFalse(SetEndOfFile(r));
+        assertEquals(ERROR_ACCESS_DENIED, GetLastError());
+        assertFalse(GetFileSizeEx(HANDLE.of(0x7FFFFFF0L), new LARGE_INTEGER()));
+        assertEquals(ERROR_INVALID_HANDLE, GetLastError());
+    }
+
+    @Test
+    @DisplayName("RFX-1 RFX-2 RFX-4 ReadFileEx: TRUE, the routine runs once, on this thread, in SleepEx, with Win32 codes")
+    void readFileEx() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(100)), GENERIC_READ);
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        Thread me = Thread.currentThread();
+        OVERLAPPED o = new OVERLAPPED();
+        assertTrue(ReadFileEx(f, buffer(100), 100, o,
+                (err, n, ovl) -> calls.add(err + "/" + n + "/" + (ovl == o) + "/" + (Thread.currentThread() == me))));
+        Thread other = Thread.ofPlatform().start(() -> assertEquals(0, SleepEx(100, true)));
+        other.join();
+        Thread.sleep(100);
+        assertTrue(calls.isEmpty(), "not run outside this thread's alertable wait");
+        assertEquals(WAIT_IO_COMPLETION, SleepEx(5000, true));
+        assertEquals(java.util.List.of("0/100/true/true"), calls);
+        OVERLAPPED atEof = new OVERLAPPED();
+        atEof.Offset = 100;
+        assertTrue(ReadFileEx(f, buffer(10), 10, atEof, (err, n, ovl) -> calls.add("eof " + err)));
+        assertEquals(WAIT_IO_COMPLETION, SleepEx(5000, true));
+        assertEquals("eof " + ERROR_HANDLE_EOF, calls.get(1));
+    }
+
+    @Test
+    @DisplayName("RFX-3 ReadFileEx on a port-associated handle is ERROR_INVALID_PARAMETER")
+    void readFileExNotOnPorts() throws Exception {
+        HANDLE f = openOverlapped(fileWith(pattern(100)), GENERIC_READ);
+        CreateIoCompletionPort(f, port, 1L, 0);
+        assertFalse(ReadFileEx(f, buffer(100), 100, new OVERLAPPED(), (err, n, ovl) -> { }));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+    }
 }
