@@ -1,27 +1,24 @@
 package io.iocp4j;
 
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * An event object, manual- or auto-reset (EVT rules). Overlapped operations set it at completion (OVL-4).
- * Thread-safe; waits park in Java, so virtual threads unmount, and give the thread's port slot back (GQCS-14).
- *
- * <p>An auto-reset event hands a signal straight to one waiter, which consumes it, as Windows does: a set with a
- * waiter present leaves the event non-signalled.
+ * An event object, manual- or auto-reset (EVT-1). Overlapped operations set it at completion (OVL-4, EVT-2).
+ * Thread-safe. Waiting is done by {@link Waits}: a waiter registers as a watcher, and setting the event wakes
+ * every watcher, which then tries to take it; an auto-reset event is taken by exactly one (EVT-1).
  */
 public final class Event implements Signal {
-    /** Results of {@link #await}. */
-    public static final int SIGNALED = 0, TIMEOUT = 1, ALERTED = 2;
+    private static final AtomicLong IDS = new AtomicLong();
 
+    /** Orders lock acquisition when a wait-all locks several events at once. */
+    final long id = IDS.incrementAndGet();
+    final ReentrantLock lock = new ReentrantLock();
     private final boolean manualReset;
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final ArrayList<Thread> watchers = new ArrayList<>(2);
     private boolean signaled;
-
-    private static final class Waiter {
-        final Thread thread = Thread.currentThread();
-        volatile boolean satisfied;
-    }
 
     public Event(boolean manualReset, boolean initialState) {
         this.manualReset = manualReset;
@@ -34,86 +31,81 @@ public final class Event implements Signal {
 
     @Override
     public void set() {
-        synchronized (this) {
-            if (manualReset) {
-                signaled = true;
-                for (Waiter w; (w = waiters.poll()) != null; ) {
-                    release(w);
-                }
-                return;
+        lock.lock();
+        try {
+            signaled = true;
+            for (Thread t : watchers) {
+                LockSupport.unpark(t);
             }
-            Waiter w = waiters.poll();
-            if (w == null) {
-                signaled = true;
-            } else {
-                release(w);
-            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    public synchronized void reset() {
-        signaled = false;
+    public void reset() {
+        lock.lock();
+        try {
+            signaled = false;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    public synchronized boolean isSet() {
+    public boolean isSet() {
+        lock.lock();
+        try {
+            return signaled;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the signal if it is there: an auto-reset event becomes non-signalled. */
+    boolean tryAcquire() {
+        lock.lock();
+        try {
+            return signaledLocked() && consumeLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** With {@link #lock} held. */
+    boolean signaledLocked() {
         return signaled;
     }
 
-    /**
-     * Waits until the event is signalled (consuming it if auto-reset), the deadline passes, or, when alertable,
-     * APCs are queued to the thread (they are then run and ALERTED is returned, WAIT_IO_COMPLETION in Win32).
-     */
-    public int await(long deadlineNanos, boolean alertable) {
-        Waiter w;
-        synchronized (this) {
-            if (signaled) {
-                signaled = manualReset;
-                return SIGNALED;
-            }
-            if (alertable && Apcs.hasPending()) {
-                w = null;
-            } else if (deadlineNanos - System.nanoTime() <= 0) {
-                return TIMEOUT;
-            } else {
-                w = new Waiter();
-                waiters.add(w);
-            }
+    /** With {@link #lock} held and the event signalled: a satisfied wait resets an auto-reset event. */
+    boolean consumeLocked() {
+        if (!manualReset) {
+            signaled = false;
         }
-        if (w == null) {
-            Apcs.runPending();
-            return ALERTED;
-        }
-        PortBlocking.begin();
+        return true;
+    }
+
+    void watch(Thread t) {
+        lock.lock();
         try {
-            while (!w.satisfied) {
-                boolean apc = alertable && Apcs.hasPending();
-                if (apc || deadlineNanos - System.nanoTime() <= 0) {
-                    synchronized (this) {
-                        if (w.satisfied) {
-                            return SIGNALED;
-                        }
-                        waiters.remove(w);
-                    }
-                    if (apc) {
-                        Apcs.runPending();
-                        return ALERTED;
-                    }
-                    return TIMEOUT;
-                }
-                if (alertable) {
-                    Apcs.parkAlertable(deadlineNanos);
-                } else {
-                    LockSupport.parkNanos(this, deadlineNanos - System.nanoTime());
-                }
-            }
-            return SIGNALED;
+            watchers.add(t);
         } finally {
-            PortBlocking.end();
+            lock.unlock();
         }
     }
 
-    private static void release(Waiter w) {
-        w.satisfied = true;
-        LockSupport.unpark(w.thread);
+    void unwatch(Thread t) {
+        lock.lock();
+        try {
+            watchers.remove(t);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the event is signalled (taking it), the deadline passes, or, when alertable, APCs are queued
+     * (they then run). Returns {@link Waits#TIMEOUT}, {@link Waits#ALERTED}, or 0.
+     */
+    public int await(long deadlineNanos, boolean alertable) {
+        return Waits.waitAny(new Event[] {this}, deadlineNanos, alertable);
     }
 }

@@ -111,6 +111,52 @@ public abstract class IoObject {
         release();
     }
 
+    // ---- the object's own event (EVT-6): waited on when an operation had no hEvent ----
+
+    private volatile boolean signaledForIo;
+    private volatile Event completionEvent;
+
+    /**
+     * The file object's own manual-reset event: reset when an operation without an event is issued, set when
+     * any such operation completes (unless FILE_SKIP_SET_EVENT_ON_HANDLE, SKIP-3). Created when first waited on;
+     * until then the state is a volatile flag, so I/O pays no lock for it.
+     */
+    public final Event completionEvent() {
+        Event e = completionEvent;
+        if (e == null) {
+            synchronized (this) {
+                e = completionEvent;
+                if (e == null) {
+                    e = new Event(true, false);
+                    completionEvent = e;
+                    if (signaledForIo) {
+                        e.set();  // published first, then the flag read: a concurrent set is never lost
+                    }
+                }
+            }
+        }
+        return e;
+    }
+
+    final void resetForIo() {
+        signaledForIo = false;
+        Event e = completionEvent;
+        if (e != null) {
+            e.reset();
+        }
+    }
+
+    final void signalForIo() {
+        if ((notificationModes & FILE_SKIP_SET_EVENT_ON_HANDLE) != 0) {
+            return;
+        }
+        signaledForIo = true;
+        Event e = completionEvent;
+        if (e != null) {
+            e.set();
+        }
+    }
+
     /** The engine this object's operations run on. */
     public IoEngine engine() {
         return IoEngine.shared();

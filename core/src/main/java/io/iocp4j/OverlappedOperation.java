@@ -52,6 +52,9 @@ public abstract class OverlappedOperation extends Operation {
         this.target = target;
         pending = true;
         statusBlock.markPending();
+        if (event == null && routine == null) {
+            target.resetForIo();
+        }
         target.addPending(this);
     }
 
@@ -91,6 +94,8 @@ public abstract class OverlappedOperation extends Operation {
         block.publish(status, bytes);
         if (e != null) {
             e.set();
+        } else if (r == null) {
+            t.signalForIo();
         }
         if (r != null) {
             Apcs.queue(to, () -> r.completed(status, bytes, ov));

@@ -495,13 +495,9 @@ public final class Kernel32 {
 
     /** As WaitForSingleObject; when alertable, returns WAIT_IO_COMPLETION after running queued APCs. */
     public static int WaitForSingleObjectEx(HANDLE hHandle, int dwMilliseconds, boolean bAlertable) {
-        Event e = HandleTable.resolve(hHandle, Event.class);
+        Event e = waitableEvent(hHandle);
         if (e != null) {
-            return switch (e.await(deadline(dwMilliseconds), bAlertable)) {
-                case Event.SIGNALED -> WAIT_OBJECT_0;
-                case Event.ALERTED -> WAIT_IO_COMPLETION;
-                default -> WAIT_TIMEOUT;
-            };
+            return waitResult(e.await(deadline(dwMilliseconds), bAlertable));
         }
         CompletionPort port = HandleTable.resolve(hHandle, CompletionPort.class);
         if (port != null) {
@@ -509,6 +505,88 @@ public final class Kernel32 {
         }
         LastError.set(ERROR_INVALID_HANDLE);
         return WAIT_FAILED;
+    }
+
+    public static final int MAXIMUM_WAIT_OBJECTS = 64;
+
+    /** Waits for any (lowest index) or all of up to 64 events (EVT-4). */
+    public static int WaitForMultipleObjects(int nCount, HANDLE[] lpHandles, boolean bWaitAll, int dwMilliseconds) {
+        return WaitForMultipleObjectsEx(nCount, lpHandles, bWaitAll, dwMilliseconds, false);
+    }
+
+    /**
+     * As WaitForMultipleObjects; alertable waits return WAIT_IO_COMPLETION after running APCs. WAIT_FAILED with
+     * ERROR_INVALID_PARAMETER for a count outside 1..64, ERROR_INVALID_HANDLE for a handle that is not waitable.
+     */
+    public static int WaitForMultipleObjectsEx(int nCount, HANDLE[] lpHandles, boolean bWaitAll, int dwMilliseconds,
+                                               boolean bAlertable) {
+        if (nCount < 1 || nCount > MAXIMUM_WAIT_OBJECTS || lpHandles == null || lpHandles.length < nCount) {
+            LastError.set(ERROR_INVALID_PARAMETER);
+            return WAIT_FAILED;
+        }
+        Event[] events = new Event[nCount];
+        for (int i = 0; i < nCount; i++) {
+            events[i] = waitableEvent(lpHandles[i]);
+            if (events[i] == null) {
+                LastError.set(ERROR_INVALID_HANDLE);
+                return WAIT_FAILED;
+            }
+        }
+        long deadline = deadline(dwMilliseconds);
+        try {
+            return waitResult(bWaitAll ? io.iocp4j.Waits.waitAll(events, deadline, bAlertable)
+                    : io.iocp4j.Waits.waitAny(events, deadline, bAlertable));
+        } catch (IllegalArgumentException duplicate) {
+            LastError.set(ERROR_INVALID_PARAMETER);
+            return WAIT_FAILED;
+        }
+    }
+
+    /** An event handle (tag bits ignored), or a file/socket handle's own completion event (EVT-6). */
+    static Event waitableEvent(HANDLE h) {
+        Event e = HandleTable.resolve(h, Event.class);
+        if (e != null) {
+            return e;
+        }
+        IoObject file = HandleTable.resolve(h, IoObject.class);
+        return file == null ? null : file.completionEvent();
+    }
+
+    private static int waitResult(int r) {
+        return switch (r) {
+            case io.iocp4j.Waits.TIMEOUT -> WAIT_TIMEOUT;
+            case io.iocp4j.Waits.ALERTED -> WAIT_IO_COMPLETION;
+            default -> WAIT_OBJECT_0 + r;
+        };
+    }
+
+    /**
+     * GetOverlappedResult with a timeout and an alertable wait: FALSE/WAIT_TIMEOUT when the time runs out,
+     * FALSE/WAIT_IO_COMPLETION when APCs ran, else as GetOverlappedResult.
+     */
+    public static boolean GetOverlappedResultEx(HANDLE hFile, OVERLAPPED lpOverlapped,
+                                                DWORDByReference lpNumberOfBytesTransferred, int dwMilliseconds,
+                                                boolean bAlertable) {
+        if (lpOverlapped.Internal == NtStatus.STATUS_PENDING) {
+            if (dwMilliseconds == 0) {
+                return LastError.fail(ERROR_IO_INCOMPLETE);
+            }
+            Event e = lpOverlapped.hEvent != null ? waitableEvent(lpOverlapped.hEvent) : waitableEvent(hFile);
+            if (e == null) {
+                return LastError.fail(ERROR_INVALID_HANDLE);
+            }
+            long deadline = deadline(dwMilliseconds);
+            while (lpOverlapped.Internal == NtStatus.STATUS_PENDING) {
+                int r = e.await(deadline, bAlertable);
+                if (r == io.iocp4j.Waits.TIMEOUT) {
+                    return LastError.fail(WAIT_TIMEOUT);
+                }
+                if (r == io.iocp4j.Waits.ALERTED) {
+                    return LastError.fail(WAIT_IO_COMPLETION);
+                }
+            }
+        }
+        return GetOverlappedResult(hFile, lpOverlapped, lpNumberOfBytesTransferred, false);
     }
 
     // ---- threads, sleeping and APCs ----

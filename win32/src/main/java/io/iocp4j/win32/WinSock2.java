@@ -66,6 +66,8 @@ public final class WinSock2 {
     public static final int INADDR_LOOPBACK = 0x7F000001;
     public static final int SOMAXCONN = 0x7FFFFFFF;
     public static final int WSA_MAXIMUM_WAIT_EVENTS = 64;
+    public static final HANDLE WSA_INVALID_EVENT = null;
+    public static final int WSA_INFINITE = 0xFFFFFFFF;
     public static final int SIO_GET_EXTENSION_FUNCTION_POINTER = 0xC8000006;
     public static final int SIO_UDP_CONNRESET = 0x9800000C;
     public static final GUID WSAID_ACCEPTEX = GUID.of("b5367df1-cbac-11cf-95ca-00805f48a192");
@@ -179,6 +181,35 @@ public final class WinSock2 {
         } catch (IllegalArgumentException notALiteral) {
             return null;
         }
+    }
+
+    // ---- events (EVT-1, EVT-5) ----
+
+    /** A manual-reset, non-signalled event. */
+    public static HANDLE WSACreateEvent() {
+        return Kernel32.CreateEvent(null, true, false, null);
+    }
+
+    public static boolean WSASetEvent(HANDLE hEvent) {
+        return Kernel32.SetEvent(hEvent);
+    }
+
+    public static boolean WSAResetEvent(HANDLE hEvent) {
+        return Kernel32.ResetEvent(hEvent);
+    }
+
+    public static boolean WSACloseEvent(HANDLE hEvent) {
+        return HandleTable.resolve(hEvent, io.iocp4j.Event.class) != null && Kernel32.CloseHandle(hEvent)
+                || LastError.fail(WSA_INVALID_HANDLE);
+    }
+
+    /**
+     * Waits for any or all of up to 64 events: WSA_WAIT_EVENT_0 + i, WSA_WAIT_TIMEOUT, WSA_WAIT_IO_COMPLETION, or
+     * WSA_WAIT_FAILED with WSA_INVALID_PARAMETER / WSA_INVALID_HANDLE. Manual-reset events stay signalled (EVT-5).
+     */
+    public static int WSAWaitForMultipleEvents(int cEvents, HANDLE[] lphEvents, boolean fWaitAll, int dwTimeout,
+                                               boolean fAlertable) {
+        return Kernel32.WaitForMultipleObjectsEx(cEvents, lphEvents, fWaitAll, dwTimeout, fAlertable);
     }
 
     // ---- socket life cycle ----

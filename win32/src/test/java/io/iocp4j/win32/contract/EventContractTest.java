@@ -1,0 +1,239 @@
+package io.iocp4j.win32.contract;
+
+import io.iocp4j.win32.DWORDByReference;
+import io.iocp4j.win32.HANDLE;
+import io.iocp4j.win32.OVERLAPPED;
+import io.iocp4j.win32.SOCKET;
+import io.iocp4j.win32.WSABUF;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.iocp4j.win32.Kernel32.*;
+import static io.iocp4j.win32.WinError.*;
+import static io.iocp4j.win32.WinSock2.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Section 11.1 and 11.2: events, multi-object waits, the file object's own event, APC ordering. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class EventContractTest {
+    private final SocketTestSupport t = new SocketTestSupport();
+
+    @AfterEach
+    void close() {
+        t.close();
+    }
+
+    private HANDLE event(boolean manual, boolean initial) {
+        return t.track(CreateEvent(null, manual, initial, null));
+    }
+
+    private int waitersReleased(HANDLE e, int waiters) throws InterruptedException {
+        AtomicInteger released = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(waiters);
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < waiters; i++) {
+            ts.add(Thread.ofPlatform().start(() -> {
+                started.countDown();
+                if (WaitForSingleObject(e, 1000) == WAIT_OBJECT_0) {
+                    released.incrementAndGet();
+                }
+            }));
+        }
+        started.await();
+        Thread.sleep(100);
+        SetEvent(e);
+        for (Thread th : ts) {
+            th.join();
+        }
+        return released.get();
+    }
+
+    @Test
+    @DisplayName("EVT-1 auto-reset: one SetEvent releases exactly one of two waiters; manual-reset releases both")
+    void autoAndManual() throws InterruptedException {
+        assertEquals(1, waitersReleased(event(false, false), 2));
+        assertEquals(2, waitersReleased(event(true, false), 2));
+    }
+
+    @Test
+    @DisplayName("EVT-3 a signalled event wins over queued APCs; otherwise the APCs run and 192 is returned")
+    void signalledBeatsApc() {
+        HANDLE on = event(true, true);
+        AtomicInteger ran = new AtomicInteger();
+        QueueUserAPC(d -> ran.incrementAndGet(), GetCurrentThread(), null);
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObjectEx(on, 0, true));
+        assertEquals(0, ran.get());
+        assertEquals(WAIT_IO_COMPLETION, WaitForSingleObjectEx(event(true, false), 0, true));
+        assertEquals(1, ran.get());
+        assertEquals(WAIT_FAILED, WaitForSingleObject(HANDLE.of(0x7FFF_FFF0L), 0));
+        assertEquals(ERROR_INVALID_HANDLE, GetLastError());
+    }
+
+    @Test
+    @DisplayName("EVT-4 wait-any returns the lowest signalled index and takes only it; wait-all takes all at once")
+    void multipleObjects() throws InterruptedException {
+        HANDLE e0 = event(false, false);
+        HANDLE e1 = event(false, true);
+        HANDLE e2 = event(false, true);
+        HANDLE[] hs = {e0, e1, e2};
+        assertEquals(WAIT_OBJECT_0 + 1, WaitForMultipleObjects(3, hs, false, 0));
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e2, 0), "e2 still signalled");
+        assertEquals(WAIT_TIMEOUT, WaitForMultipleObjects(3, hs, false, 50));
+        SetEvent(e0);
+        SetEvent(e2);
+        assertEquals(WAIT_TIMEOUT, WaitForMultipleObjects(3, hs, true, 50), "e1 is off: wait-all takes nothing");
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e0, 0), "e0 was not consumed by the failed wait-all");
+        SetEvent(e0);
+        Thread setter = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            SetEvent(e1);
+        });
+        assertEquals(WAIT_OBJECT_0, WaitForMultipleObjects(3, hs, true, 5000));
+        setter.join();
+        assertEquals(WAIT_TIMEOUT, WaitForMultipleObjects(3, hs, false, 0), "wait-all consumed all three");
+        assertEquals(WAIT_FAILED, WaitForMultipleObjects(0, hs, false, 0));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+        assertEquals(WAIT_FAILED, WaitForMultipleObjects(65, new HANDLE[65], false, 0));
+        assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+    }
+
+    @Test
+    @DisplayName("EVT-4 wait-all over 64 events, set from another thread in random order")
+    void waitAllSixtyFour() throws InterruptedException {
+        HANDLE[] hs = new HANDLE[64];
+        for (int i = 0; i < 64; i++) {
+            hs[i] = event(true, false);
+        }
+        Thread setter = Thread.ofPlatform().start(() -> {
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                order.add(i);
+            }
+            java.util.Collections.shuffle(order, new java.util.Random(4));
+            for (int i : order) {
+                SetEvent(hs[i]);
+            }
+        });
+        assertEquals(WAIT_OBJECT_0, WaitForMultipleObjects(64, hs, true, 5000));
+        setter.join();
+    }
+
+    @Test
+    @DisplayName("EVT-5 WSAWaitForMultipleEvents: 65 events is WSA_INVALID_PARAMETER; manual events stay signalled")
+    void wsaEvents() {
+        HANDLE e = t.track(WSACreateEvent());
+        assertEquals(WSA_WAIT_TIMEOUT, WSAWaitForMultipleEvents(1, new HANDLE[] {e}, false, 0, false));
+        assertTrue(WSASetEvent(e));
+        assertEquals(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, new HANDLE[] {e}, false, WSA_INFINITE, false));
+        assertEquals(WSA_WAIT_EVENT_0, WSAWaitForMultipleEvents(1, new HANDLE[] {e}, true, 0, false));
+        assertTrue(WSAResetEvent(e));
+        assertEquals(WSA_WAIT_FAILED, WSAWaitForMultipleEvents(65, new HANDLE[65], false, 0, false));
+        assertEquals(WSA_INVALID_PARAMETER, WSAGetLastError());
+        HANDLE other = WSACreateEvent();
+        assertTrue(WSACloseEvent(other));
+        assertFalse(WSACloseEvent(other));
+        assertEquals(WSA_INVALID_HANDLE, WSAGetLastError());
+    }
+
+    @Test
+    @DisplayName("EVT-2 EVT-6 SKIP-3 issue resets hEvent; with no hEvent the socket handle itself is the event")
+    void eventsDrivenByIo() {
+        SOCKET[] p = t.pair();
+        HANDLE e = event(true, true);
+        OVERLAPPED ov = new OVERLAPPED();
+        ov.hEvent = e;
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+        assertEquals(WAIT_TIMEOUT, WaitForSingleObject(e, 0), "EVT-2 reset at issue");
+        t.sendText(p[0], "a");
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 5000));
+
+        OVERLAPPED noEvent = new OVERLAPPED();
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), noEvent, null);
+        assertEquals(WAIT_TIMEOUT, WaitForSingleObject(p[1], 0), "EVT-6 the socket is reset at issue");
+        t.sendText(p[0], "bc");
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(p[1], 5000));
+        DWORDByReference n = new DWORDByReference();
+        assertTrue(GetOverlappedResult(p[1], noEvent, n, true));
+        assertEquals(2, n.value);
+
+        assertTrue(SetFileCompletionNotificationModes(p[1], FILE_SKIP_SET_EVENT_ON_HANDLE));
+        OVERLAPPED skip = new OVERLAPPED();
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), skip, null);
+        t.sendText(p[0], "d");
+        assertTrue(GetOverlappedResult(p[1], skip, n, true));
+        assertEquals(WAIT_TIMEOUT, WaitForSingleObject(p[1], 0), "SKIP-3 the handle is no longer set");
+    }
+
+    @Test
+    @DisplayName("GOR GetOverlappedResultEx: timeout gives WAIT_TIMEOUT, an APC gives WAIT_IO_COMPLETION, then success")
+    void getOverlappedResultEx() {
+        SOCKET[] p = t.pair();
+        OVERLAPPED ov = new OVERLAPPED();
+        ov.hEvent = event(true, false);
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+        DWORDByReference n = new DWORDByReference();
+        assertFalse(GetOverlappedResultEx(p[1], ov, n, 0, false));
+        assertEquals(ERROR_IO_INCOMPLETE, GetLastError());
+        assertFalse(GetOverlappedResultEx(p[1], ov, n, 50, false));
+        assertEquals(WAIT_TIMEOUT, GetLastError());
+        QueueUserAPC(d -> { }, GetCurrentThread(), null);
+        assertFalse(GetOverlappedResultEx(p[1], ov, n, 5000, true));
+        assertEquals(WAIT_IO_COMPLETION, GetLastError());
+        t.sendText(p[0], "xyz");
+        assertTrue(GetOverlappedResultEx(p[1], ov, n, 5000, true));
+        assertEquals(3, n.value);
+    }
+
+    @Test
+    @DisplayName("APC-1 APC-2 APCs run in FIFO order, including ones queued by an APC, all in one SleepEx")
+    void apcOrder() {
+        List<String> order = new ArrayList<>();
+        QueueUserAPC(d -> {
+            order.add("A");
+            QueueUserAPC(x -> order.add("D"), GetCurrentThread(), null);
+        }, GetCurrentThread(), null);
+        QueueUserAPC(d -> order.add("B"), GetCurrentThread(), null);
+        QueueUserAPC(d -> order.add("C"), GetCurrentThread(), null);
+        assertEquals(WAIT_IO_COMPLETION, SleepEx(0, true));
+        assertEquals(List.of("A", "B", "C", "D"), order);
+        assertEquals(0, SleepEx(0, true));
+    }
+
+    @Test
+    @DisplayName("issue 4: an APC queued to a thread blocked in SleepEx(INFINITE, TRUE) runs within 10 ms (median of 20)")
+    void apcLatency() throws InterruptedException {
+        long[] latencies = new long[20];
+        for (int i = 0; i < latencies.length; i++) {
+            long[] ran = new long[1];
+            CountDownLatch inWait = new CountDownLatch(1);
+            long[] tid = new long[1];
+            Thread sleeper = Thread.ofPlatform().start(() -> {
+                tid[0] = GetCurrentThreadId();
+                inWait.countDown();
+                SleepEx(INFINITE, true);
+            });
+            inWait.await();
+            Thread.sleep(20);
+            HANDLE h = OpenThread(0, false, tid[0]);
+            long t0 = System.nanoTime();
+            QueueUserAPC(d -> ran[0] = System.nanoTime(), h, null);
+            sleeper.join(5000);
+            CloseHandle(h);
+            latencies[i] = ran[0] - t0;
+        }
+        java.util.Arrays.sort(latencies);
+        assertTrue(latencies[10] < 10_000_000L, "median " + latencies[10] / 1000 + " us");
+    }
+}
