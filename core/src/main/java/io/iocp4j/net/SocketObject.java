@@ -156,15 +156,10 @@ public final class SocketObject extends IoObject {
     }
 
     /**
-     * A non-blocking connect(): starts it through the ring with no notification (CORE-7) and returns true, or
-     * false if one is already in progress (WSAEALREADY). The fd stays blocking (LNX-6).
+     * A non-blocking connect(): starts it through the ring with no notification (CORE-7); the caller reports
+     * WSAEWOULDBLOCK. The fd stays blocking (LNX-6).
      */
-    public boolean connectInBackground(MemorySegment linuxSockaddr, int length) {
-        synchronized (this) {
-            if (state == State.CONNECTING) {
-                return false;
-            }
-        }
+    public void connectInBackground(MemorySegment linuxSockaddr, int length) {
         Connect op = new Connect();
         op.notifyTo(new io.iocp4j.IoStatusBlock() {
             @Override
@@ -176,7 +171,6 @@ public final class SocketObject extends IoObject {
             }
         }, null, null, true, null);
         op.start(this, linuxSockaddr, length, null, 0);
-        return true;
     }
 
     /** Latches a reset seen by any operation: later receives and sends fail at once (SOCK-4). */
@@ -318,8 +312,14 @@ public final class SocketObject extends IoObject {
         }
     }
 
-    synchronized boolean hasPendingAccept() {
+    /** Whether an AcceptEx targets this socket as its accept socket. */
+    public synchronized boolean hasPendingAccept() {
         return pendingAcceptInto != null;
+    }
+
+    /** Whether a ConnectEx or a non-blocking connect is in progress. */
+    public synchronized boolean isConnecting() {
+        return state == State.CONNECTING;
     }
 
     /**

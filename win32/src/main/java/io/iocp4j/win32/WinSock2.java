@@ -366,8 +366,11 @@ public final class WinSock2 {
         if (name == null) {
             return SocketApi.fail(WSAEFAULT);
         }
-        if (so.isListening() || so.hasPendingConnectOrAccept()) {
+        if (so.isListening() || so.hasPendingAccept()) {
             return SocketApi.fail(WSAEINVAL);
+        }
+        if (so.isConnecting()) {
+            return SocketApi.fail(so.isNonBlocking() ? WSAEALREADY : WSAEINVAL);  // NB-2, CONX-1
         }
         if (so.isConnected() && so.isStream()) {
             return SocketApi.fail(WSAEISCONN);
@@ -378,7 +381,8 @@ public final class WinSock2 {
             return SocketApi.fail(WSAEFAULT);
         }
         if (so.isNonBlocking()) {
-            return SocketApi.fail(so.connectInBackground(addr, len) ? WSAEWOULDBLOCK : WSAEALREADY);
+            so.connectInBackground(addr, len);
+            return SocketApi.fail(WSAEWOULDBLOCK);
         }
         int r;
         PortBlocking.begin();
