@@ -74,7 +74,8 @@ public final class FileObject extends IoObject {
         return !unbuffered || ((position | length | address) & (SECTOR_SIZE - 1)) == 0;
     }
 
-    int fd() {
+    /** The fd, for operations in other packages (TransmitFile); valid while an operation on this object is pending. */
+    public int fd() {
         return fd;
     }
 

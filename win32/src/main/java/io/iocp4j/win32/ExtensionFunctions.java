@@ -36,6 +36,12 @@ public final class ExtensionFunctions {
         boolean DisconnectEx(SOCKET s, OVERLAPPED lpOverlapped, int dwFlags, int dwReserved);
     }
 
+    @FunctionalInterface
+    public interface LPFN_TRANSMITFILE {
+        boolean TransmitFile(SOCKET hSocket, HANDLE hFile, int nNumberOfBytesToWrite, int nNumberOfBytesPerSend,
+                             OVERLAPPED lpOverlapped, TRANSMIT_FILE_BUFFERS lpTransmitBuffers, int dwReserved);
+    }
+
     /** An out-parameter receiving a function pointer: {@code (LPFN_ACCEPTEX) fn.value}. */
     public static final class FunctionByReference {
         public Object value;
@@ -50,6 +56,9 @@ public final class ExtensionFunctions {
         }
         if (guid.equals(WinSock2.WSAID_CONNECTEX)) {
             return (LPFN_CONNECTEX) MSWSock::ConnectEx;
+        }
+        if (guid.equals(WinSock2.WSAID_TRANSMITFILE)) {
+            return (LPFN_TRANSMITFILE) MSWSock::TransmitFile;
         }
         if (guid.equals(WinSock2.WSAID_DISCONNECTEX)) {
             return (LPFN_DISCONNECTEX) MSWSock::DisconnectEx;

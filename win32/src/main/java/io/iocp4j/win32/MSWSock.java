@@ -163,6 +163,64 @@ public final class MSWSock {
     }
 
     /**
+     * Sends the head buffer, file data and the tail buffer as one operation with one completion (TF-1); the file
+     * position comes from Offset/OffsetHigh (TF-2), {@code nNumberOfBytesToWrite} 0 means to the end of the file.
+     * TF_DISCONNECT shuts the sending side afterwards, with TF_REUSE_SOCKET the socket is renewed (DISC-3).
+     * Not connected or not a stream: WSAENOTCONN. Without an OVERLAPPED it is synchronous, from the file pointer.
+     */
+    public static boolean TransmitFile(SOCKET hSocket, HANDLE hFile, int nNumberOfBytesToWrite,
+                                       int nNumberOfBytesPerSend, OVERLAPPED lpOverlapped,
+                                       TRANSMIT_FILE_BUFFERS lpTransmitBuffers, int dwReserved) {
+        if (lpOverlapped != null) {
+            lpOverlapped.markPending();
+            lpOverlapped.InternalHigh = 0;
+        }
+        SocketObject so = SocketApi.socket(hSocket);
+        if (so == null) {
+            return false;
+        }
+        if (!so.isStream() || !so.isConnected()) {
+            return LastError.fail(WSAENOTCONN);
+        }
+        io.iocp4j.file.FileObject file = null;
+        if (hFile != null) {
+            file = HandleTable.resolve(hFile, io.iocp4j.file.FileObject.class);
+            if (file == null) {
+                return LastError.fail(WSAEINVAL);
+            }
+        }
+        TRANSMIT_FILE_BUFFERS b = lpTransmitBuffers;
+        if (b != null && (!fits(b.Head, b.HeadLength) || !fits(b.Tail, b.TailLength))) {
+            return LastError.fail(WSAEFAULT);
+        }
+        OVERLAPPED ov = lpOverlapped != null ? lpOverlapped : new OVERLAPPED();
+        long offset = lpOverlapped == null && file != null ? file.movePointer(0, 1) : ov.position();
+        long length = 0;
+        if (file != null) {
+            long size = file.size();
+            length = nNumberOfBytesToWrite == 0 ? Math.max(0, size - offset) : nNumberOfBytesToWrite & 0xFFFF_FFFFL;
+        }
+        io.iocp4j.net.Transmit op = Notifications.operation(ov, null, io.iocp4j.net.Transmit.class,
+                io.iocp4j.net.Transmit::new);
+        if (op == null) {
+            return false;
+        }
+        op.start(so, b == null ? null : b.Head, b == null ? 0 : b.HeadLength, file, offset, length,
+                b == null ? null : b.Tail, b == null ? 0 : b.TailLength, (dwReserved & TF_DISCONNECT) != 0,
+                (dwReserved & TF_REUSE_SOCKET) != 0);
+        if (lpOverlapped == null) {
+            Completions.awaitDone(ov);
+            int status = (int) ov.Internal;
+            return status >= 0 || LastError.fail(ErrorMapping.toWsa(status));
+        }
+        return LastError.fail(ERROR_IO_PENDING);
+    }
+
+    private static boolean fits(MemorySegment buffer, int length) {
+        return length == 0 || (buffer != null && buffer.isNative() && (length & 0xFFFF_FFFFL) <= buffer.byteSize());
+    }
+
+    /**
      * Graceful send-side close (DISC-1..3); with TF_REUSE_SOCKET the socket can then be given to AcceptEx or
      * ConnectEx again, keeping its handle, association and key. Without an OVERLAPPED it is synchronous.
      */

@@ -1,0 +1,104 @@
+package io.iocp4j.win32.contract;
+
+import io.iocp4j.win32.ExtensionFunctions;
+import io.iocp4j.win32.DWORDByReference;
+import io.iocp4j.win32.HANDLE;
+import io.iocp4j.win32.OVERLAPPED;
+import io.iocp4j.win32.SOCKET;
+import io.iocp4j.win32.TRANSMIT_FILE_BUFFERS;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static io.iocp4j.win32.Kernel32.*;
+import static io.iocp4j.win32.MSWSock.*;
+import static io.iocp4j.win32.WinError.*;
+import static io.iocp4j.win32.WinSock2.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Section 9.5: TransmitFile. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TransmitFileContractTest {
+    @TempDir
+    Path dir;
+    private final SocketTestSupport t = new SocketTestSupport();
+
+    @AfterEach
+    void close() {
+        t.close();
+    }
+
+    private HANDLE file(String content) throws Exception {
+        Path p = dir.resolve("tf.txt");
+        Files.writeString(p, content, StandardCharsets.ISO_8859_1);
+        return t.track(CreateFile(p.toString(), GENERIC_READ, FILE_SHARE_READ, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED, null));
+    }
+
+    @Test
+    @DisplayName("TF-1 EXT-1 head + file + tail as one operation; the byte count is the sum; TF_DISCONNECT ends the stream")
+    void headFileTail() throws Exception {
+        String body = "x".repeat(200_000) + "end";
+        HANDLE f = file(body);
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[0], port, 1L, 0);
+        TRANSMIT_FILE_BUFFERS b = new TRANSMIT_FILE_BUFFERS();
+        b.Head = t.text("hello world\0");
+        b.HeadLength = 12;
+        b.Tail = t.text("goodbye!!!\0");
+        b.TailLength = 11;
+        ExtensionFunctions.FunctionByReference fn = new ExtensionFunctions.FunctionByReference();
+        assertEquals(0, WSAIoctl(p[0], SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_TRANSMITFILE, 16, fn, 8,
+                new DWORDByReference(), null, null));
+        ExtensionFunctions.LPFN_TRANSMITFILE transmit = (ExtensionFunctions.LPFN_TRANSMITFILE) fn.value;
+        OVERLAPPED ov = new OVERLAPPED();
+        boolean r = transmit.TransmitFile(p[0], f, 0, 0, ov, b, TF_DISCONNECT);
+        assertTrue(r || WSAGetLastError() == ERROR_IO_PENDING);
+        int expected = 12 + body.length() + 11;
+        String received = t.receiveText(p[1], expected);
+        assertEquals("hello world\0" + body + "goodbye!!!\0", received);
+        assertEquals(0, recv(p[1], t.buffer(4), 4, 0), "TF_DISCONNECT: the peer reads the end");
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertEquals(expected, t.bytes.value);
+    }
+
+    @Test
+    @DisplayName("TF-2 the OVERLAPPED's Offset is the start in the file")
+    void fromOffset() throws Exception {
+        HANDLE f = file("0123456789abcdefghij");
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[0], port, 1L, 0);
+        OVERLAPPED ov = new OVERLAPPED();
+        ov.Offset = 10;
+        TransmitFile(p[0], f, 0, 0, ov, null, 0);
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertEquals(10, t.bytes.value);
+        assertEquals("abcdefghij", t.receiveText(p[1], 10));
+    }
+
+    @Test
+    @DisplayName("TF-1 only buffers (hFile NULL); not connected is WSAENOTCONN; a datagram socket too")
+    void buffersOnlyAndErrors() {
+        SOCKET[] p = t.pair();
+        TRANSMIT_FILE_BUFFERS b = new TRANSMIT_FILE_BUFFERS();
+        b.Head = t.text("just-head");
+        b.HeadLength = 9;
+        assertTrue(TransmitFile(p[0], null, 0, 0, null, b, 0), "synchronous without an OVERLAPPED");
+        assertEquals("just-head", t.receiveText(p[1], 9));
+        assertFalse(TransmitFile(t.tcp(), null, 0, 0, new OVERLAPPED(), b, 0));
+        assertEquals(WSAENOTCONN, WSAGetLastError());
+        assertFalse(TransmitFile(t.udp(), null, 0, 0, new OVERLAPPED(), b, 0));
+        assertEquals(WSAENOTCONN, WSAGetLastError());
+        assertFalse(TransmitFile(INVALID_SOCKET, null, 0, 0, new OVERLAPPED(), b, 0));
+        assertEquals(WSAENOTSOCK, WSAGetLastError());
+    }
+}
