@@ -70,10 +70,11 @@ public final class SocketObject extends IoObject {
         return new SocketObject(fd, family, type, protocol, overlapped);
     }
 
-    /** Wraps a connection accept(2) returned, of the listener's kind. */
+    /** Wraps a connection accept(2) returned, of the listener's kind; it inherits non-blocking mode (NB-2). */
     public static SocketObject adoptAccepted(int fd, SocketObject listener) {
         SocketObject s = new SocketObject(fd, listener.family, listener.type, listener.protocol, true);
         s.markConnected();
+        s.nonBlocking = listener.isNonBlocking();
         return s;
     }
 

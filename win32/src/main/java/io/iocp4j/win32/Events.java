@@ -11,11 +11,11 @@ final class Events {
      * The event an OVERLAPPED names, already reset as the issuing API does; null for a NULL hEvent or a handle that
      * is not an open event (the caller reports ERROR_INVALID_HANDLE when hEvent was not NULL).
      */
-    static Event resolveForIo(HANDLE hEvent) {
-        if (hEvent == null) {
+    static Event resolveForIo(Object hEvent) {
+        if (!(hEvent instanceof HANDLE h)) {
             return null;
         }
-        Event e = HandleTable.resolve(hEvent, Event.class);
+        Event e = HandleTable.resolve(h, Event.class);
         if (e != null) {
             e.reset();
         }

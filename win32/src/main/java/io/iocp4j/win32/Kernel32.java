@@ -571,7 +571,7 @@ public final class Kernel32 {
             if (dwMilliseconds == 0) {
                 return LastError.fail(ERROR_IO_INCOMPLETE);
             }
-            Event e = lpOverlapped.hEvent != null ? waitableEvent(lpOverlapped.hEvent) : waitableEvent(hFile);
+            Event e = waitableEvent(lpOverlapped.hEvent instanceof HANDLE h ? h : hFile);
             if (e == null) {
                 return LastError.fail(ERROR_INVALID_HANDLE);
             }

@@ -34,7 +34,8 @@ final class Notifications {
             }
         }
         T op = reuse(ov, kind, create);
-        op.notifyTo(ov, ov, event, routine != null || (ov.hEvent != null && ov.hEvent.hasLowBit()), routine);
+        boolean lowBit = ov.hEvent instanceof HANDLE h && h.hasLowBit();
+        op.notifyTo(ov, ov, event, routine != null || lowBit, routine);
         return op;
     }
 

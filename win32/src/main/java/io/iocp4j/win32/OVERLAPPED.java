@@ -51,7 +51,12 @@ public class OVERLAPPED implements IoStatusBlock {
     public long InternalHigh;
     public int Offset;
     public int OffsetHigh;
-    public HANDLE hEvent;
+    /**
+     * An event HANDLE (optionally tagged with bit 0, OVL-4), or null. Typed {@code Object} because with a completion
+     * routine the field is the application's own (OVL-4): seed programs store their per-I/O data here,
+     * {@code lpOverlapped.hEvent = hbInfo}, and cast it back in the routine.
+     */
+    public Object hEvent;
 
     /** The facade's reusable operation for this OVERLAPPED: steady-state I/O allocates nothing. */
     io.iocp4j.OverlappedOperation operation;

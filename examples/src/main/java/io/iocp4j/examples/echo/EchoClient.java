@@ -57,6 +57,8 @@ public final class EchoClient {
     private final int connections;
     private final int size;
     private final int pipeline;
+    /** Messages each connection sends before it stops; 0 means until the time is up. */
+    private final long perConnection;
     private final Arena arena = Arena.ofAuto();
     private final AtomicLong messages = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
@@ -66,12 +68,18 @@ public final class EchoClient {
     private HANDLE port;
 
     public EchoClient(int connections, int size, int pipeline) {
-        if (connections <= 0 || size <= 0 || pipeline <= 0) {
+        this(connections, size, pipeline, 0);
+    }
+
+    /** A client whose connections each send exactly {@code perConnection} messages (0: until the time is up). */
+    public EchoClient(int connections, int size, int pipeline, long perConnection) {
+        if (connections <= 0 || size <= 0 || pipeline <= 0 || perConnection < 0) {
             throw new IllegalArgumentException("connections, size and pipeline must be positive");
         }
         this.connections = connections;
         this.size = size;
         this.pipeline = pipeline;
+        this.perConnection = perConnection;
     }
 
     /** One message slot: its send buffer (kept until its send completes) and when it was sent. */
@@ -138,16 +146,20 @@ public final class EchoClient {
         }
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
+        long target = perConnection * conns.size();
         long lastMessages = 0;
-        while (System.nanoTime() < end) {
-            Thread.sleep(Math.min(1000, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            long m = messages.get();
-            if (progress != null) {
-                progress.printf("\r  %4.1f s  %,10d msgs/s  %,d connections  %d errors   ",
-                        (System.nanoTime() - start) / 1e9, m - lastMessages, open.get(), errors.get());
+        long lastPrint = start;
+        while (System.nanoTime() < end && (perConnection == 0 || messages.get() + errors.get() < target)) {
+            Thread.sleep(Math.min(10, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+            long now = System.nanoTime();
+            if (progress != null && now - lastPrint >= 1_000_000_000L) {
+                long m = messages.get();
+                progress.printf("\r  %4.1f s  %,10.0f msgs/s  %,d connections  %d errors   ", (now - start) / 1e9,
+                        (m - lastMessages) / ((now - lastPrint) / 1e9), open.get(), errors.get());
                 progress.flush();
+                lastMessages = m;
+                lastPrint = now;
             }
-            lastMessages = m;
         }
         sending = false;
         double elapsed = (System.nanoTime() - start) / 1e9;
@@ -271,7 +283,7 @@ public final class EchoClient {
 
     /** Fills the slot with message {@code nextToSend} and sends it. */
     private void send(Conn c, Slot s) {
-        if (!sending) {
+        if (!sending || (perConnection > 0 && c.nextToSend >= perConnection)) {
             return;
         }
         long seq = c.nextToSend++;

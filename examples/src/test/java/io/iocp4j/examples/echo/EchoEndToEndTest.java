@@ -12,13 +12,14 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EchoEndToEndTest {
     @Test
-    @DisplayName("E2E-2 (reduced) 1,000 concurrent connections, every echoed byte verified, no errors")
-    void thousandConnections() throws Exception {
+    @DisplayName("issue 3: 1,000 concurrent connections x 1,000 messages each, every echoed byte verified, no errors")
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    void thousandConnectionsThousandMessages() throws Exception {
         try (IocpEchoServer server = new IocpEchoServer("127.0.0.1", 0, 4)) {
-            EchoClient.Result r = new EchoClient(1000, 128, 1).run("127.0.0.1", server.port(), 3, null);
+            EchoClient.Result r = new EchoClient(1000, 64, 4, 1000).run("127.0.0.1", server.port(), 240, null);
             assertEquals(0, r.errors(), r.toString());
             assertEquals(1000, r.connected());
-            assertTrue(r.messages() >= 1000, r.toString());
+            assertEquals(1_000_000, r.messages(), r.toString());
         }
     }
 
