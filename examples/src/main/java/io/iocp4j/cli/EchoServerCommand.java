@@ -20,11 +20,7 @@ final class EchoServerCommand implements Main.Command {
                 + " worker threads; Ctrl-C stops it");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            server.close();
             stopped.countDown();
         }));
         stopped.await();

@@ -21,6 +21,11 @@ public final class Main {
         COMMANDS.put("echo-server", new EchoServerCommand());
         COMMANDS.put("echo-client", new EchoClientCommand());
         COMMANDS.put("copy", new CopyCommand());
+        COMMANDS.put("iocp-echo", new SeedCommand("seed 002's IOCP echo server, ported line by line: <port>",
+                io.iocp4j.examples.seeds.IocpEchoSeed::main));
+        COMMANDS.put("overlapped-echo", new SeedCommand(
+                "seed 002's completion-routine echo server (SleepEx loop): <port>",
+                io.iocp4j.examples.seeds.OverlappedEchoSeed::main));
     }
 
     private Main() {

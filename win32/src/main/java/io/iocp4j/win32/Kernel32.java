@@ -208,6 +208,23 @@ public final class Kernel32 {
         return true;
     }
 
+    /**
+     * {@code ZeroMemory(&ov, sizeof(OVERLAPPED))} / {@code memset(&ov, 0, sizeof ov)}: clears the OVERLAPPED part of
+     * a per-I/O structure before it is reused for a new operation.
+     */
+    public static void ZeroMemory(OVERLAPPED ov) {
+        ov.Internal = 0;
+        ov.InternalHigh = 0;
+        ov.Offset = 0;
+        ov.OffsetHigh = 0;
+        ov.hEvent = null;
+    }
+
+    /** {@code MAKEWORD(low, high)}, as WSAStartup's version argument is spelled. */
+    public static short MAKEWORD(int low, int high) {
+        return (short) ((low & 0xFF) | (high & 0xFF) << 8);
+    }
+
     /** {@code lpOverlapped->Internal != STATUS_PENDING} (OVL-5); an acquire read (CORE-4). */
     public static boolean HasOverlappedIoCompleted(OVERLAPPED lpOverlapped) {
         return lpOverlapped.Internal != NtStatus.STATUS_PENDING;

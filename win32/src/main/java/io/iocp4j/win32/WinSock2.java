@@ -27,6 +27,7 @@ import static io.iocp4j.win32.WinError.*;
  */
 public final class WinSock2 {
     public static final short AF_UNSPEC = 0;
+    public static final short PF_INET = 2;
     public static final short AF_UNIX = 1;
     public static final short AF_INET = 2;
     public static final short AF_INET6 = 23;

@@ -193,15 +193,25 @@ public final class IocpEchoServer implements AutoCloseable {
 
     /** Stops accepting, sends one sentinel per worker, waits for them, then closes the port. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         stopping = true;
         closesocket(listener);
         for (int i = 0; i < workers.size(); i++) {
             PostQueuedCompletionStatus(port, 0, STOP_KEY, null);
         }
+        boolean interrupted = false;
         for (Thread w : workers) {
-            w.join();
+            while (w.isAlive()) {
+                try {
+                    w.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;  // finish stopping first, then pass the interrupt on
+                }
+            }
         }
         CloseHandle(port);
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -98,9 +98,13 @@ public final class Nio2EchoServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
+    public void close() throws IOException {
         server.close();
         group.shutdownNow();
-        group.awaitTermination(5, TimeUnit.SECONDS);
+        try {
+            group.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
