@@ -16,6 +16,11 @@ public final class Apcs {
         LockSupport.unpark(target);
     }
 
+    /** Takes back an APC queued to {@code target} that has not run yet; true if it was still queued. */
+    public static boolean withdraw(Thread target, Runnable apc) {
+        return PortThread.of(target).apcs.remove(apc);
+    }
+
     /** Whether the current thread has APCs queued. */
     public static boolean hasPending() {
         return !PortThread.current().apcs.isEmpty();

@@ -559,9 +559,12 @@ public final class Kernel32 {
         }
     }
 
-    /** An event handle (tag bits ignored), or a file/socket handle's own completion event (EVT-6). */
+    /** An event handle (tag bits ignored), a waitable timer, or a file/socket handle's own event (EVT-6). */
     static Event waitableEvent(HANDLE h) {
         Event e = HandleTable.resolve(h, Event.class);
+        if (e == null) {
+            e = TimerApi.waitableEvent(h);
+        }
         if (e != null) {
             return e;
         }
@@ -604,6 +607,109 @@ public final class Kernel32 {
             }
         }
         return GetOverlappedResult(hFile, lpOverlapped, lpNumberOfBytesTransferred, false);
+    }
+
+    // ---- waitable timers and timer queues ----
+
+    public static final int CREATE_WAITABLE_TIMER_MANUAL_RESET = TimerApi.CREATE_WAITABLE_TIMER_MANUAL_RESET;
+    public static final int CREATE_WAITABLE_TIMER_HIGH_RESOLUTION = TimerApi.CREATE_WAITABLE_TIMER_HIGH_RESOLUTION;
+    public static final int WT_EXECUTEDEFAULT = TimerQueueTimer.WT_EXECUTEDEFAULT;
+    public static final int WT_EXECUTEINTIMERTHREAD = TimerQueueTimer.WT_EXECUTEINTIMERTHREAD;
+    public static final int WT_EXECUTEONLYONCE = TimerQueueTimer.WT_EXECUTEONLYONCE;
+    /** Accepted for source compatibility: every callback may run long here (a virtual thread per firing). */
+    public static final int WT_EXECUTELONGFUNCTION = 0x10;
+
+    /**
+     * A waitable timer, non-signalled: a notification timer ({@code bManualReset}) or a synchronization timer
+     * (auto reset). Names are not supported: {@code lpTimerName} must be null. Wait on it like an event.
+     */
+    public static HANDLE CreateWaitableTimer(Object lpTimerAttributes, boolean bManualReset, String lpTimerName) {
+        if (lpTimerName != null) {
+            LastError.set(ERROR_NOT_SUPPORTED);
+            return null;
+        }
+        return TimerApi.createWaitableTimer(bManualReset);
+    }
+
+    /** CreateWaitableTimerEx: CREATE_WAITABLE_TIMER_MANUAL_RESET and _HIGH_RESOLUTION (always high here). */
+    public static HANDLE CreateWaitableTimerEx(Object lpTimerAttributes, String lpTimerName, int dwFlags,
+                                               int dwDesiredAccess) {
+        if (lpTimerName != null) {
+            LastError.set(ERROR_NOT_SUPPORTED);
+            return null;
+        }
+        return TimerApi.createWaitableTimerEx(dwFlags);
+    }
+
+    /**
+     * Arms a waitable timer and makes it non-signalled. {@code lpDueTime}: negative = relative, in 100 ns units;
+     * positive = absolute UTC FILETIME (see GetSystemTimeAsFileTime). {@code lPeriod} in ms, 0 = once. The
+     * routine, if any, is queued to the calling thread at each firing and runs in its alertable waits (at most one
+     * queued at a time). {@code fResume} is ignored: there is no suspend to resume from.
+     */
+    public static boolean SetWaitableTimer(HANDLE hTimer, LARGE_INTEGER lpDueTime, int lPeriod,
+                                           PTIMERAPCROUTINE pfnCompletionRoutine, Object lpArgToCompletionRoutine,
+                                           boolean fResume) {
+        return TimerApi.setWaitableTimer(hTimer, lpDueTime, lPeriod, pfnCompletionRoutine,
+                lpArgToCompletionRoutine);
+    }
+
+    /** SetWaitableTimerEx: as SetWaitableTimer; the wake context and tolerable delay are accepted and unused. */
+    public static boolean SetWaitableTimerEx(HANDLE hTimer, LARGE_INTEGER lpDueTime, int lPeriod,
+                                             PTIMERAPCROUTINE pfnCompletionRoutine, Object lpArgToCompletionRoutine,
+                                             Object WakeContext, int TolerableDelay) {
+        return TimerApi.setWaitableTimer(hTimer, lpDueTime, lPeriod, pfnCompletionRoutine,
+                lpArgToCompletionRoutine);
+    }
+
+    /** Stops the timer; its signalled state stays as it is and a routine not yet run is withdrawn. */
+    public static boolean CancelWaitableTimer(HANDLE hTimer) {
+        return TimerApi.cancelWaitableTimer(hTimer);
+    }
+
+    /** The current UTC time as a FILETIME (for absolute due times). */
+    public static void GetSystemTimeAsFileTime(FILETIME lpSystemTimeAsFileTime) {
+        lpSystemTimeAsFileTime.set(FILETIME.now());
+    }
+
+    /** A timer queue with its own timer thread; delete it with DeleteTimerQueueEx. */
+    public static HANDLE CreateTimerQueue() {
+        return TimerApi.createTimerQueue();
+    }
+
+    /**
+     * A timer on {@code TimerQueue} (NULL: the default queue) that calls {@code Callback(Parameter, TRUE)} after
+     * {@code DueTime} ms and then every {@code Period} ms (0: once). With WT_EXECUTEINTIMERTHREAD the callback
+     * runs on the queue's thread and must be short (posting to a port is the usual thing to do); otherwise each
+     * firing runs on a new virtual thread.
+     */
+    public static boolean CreateTimerQueueTimer(HANDLEByReference phNewTimer, HANDLE TimerQueue,
+                                                WAITORTIMERCALLBACK Callback, Object Parameter, int DueTime,
+                                                int Period, int Flags) {
+        return TimerApi.createTimerQueueTimer(phNewTimer, TimerQueue, Callback, Parameter, DueTime, Period, Flags);
+    }
+
+    public static boolean ChangeTimerQueueTimer(HANDLE TimerQueue, HANDLE Timer, int DueTime, int Period) {
+        return TimerApi.changeTimerQueueTimer(TimerQueue, Timer, DueTime, Period);
+    }
+
+    /**
+     * Deletes a timer. {@code CompletionEvent}: INVALID_HANDLE_VALUE waits for a running callback; an event is set
+     * when it has finished; NULL does not wait. FALSE with ERROR_IO_PENDING when a callback was still running and
+     * the call did not wait (the deletion still happened: do not call again).
+     */
+    public static boolean DeleteTimerQueueTimer(HANDLE TimerQueue, HANDLE Timer, HANDLE CompletionEvent) {
+        return TimerApi.deleteTimerQueueTimer(TimerQueue, Timer, CompletionEvent);
+    }
+
+    /** Deletes a timer queue and its timers, with DeleteTimerQueueTimer's CompletionEvent rule. */
+    public static boolean DeleteTimerQueueEx(HANDLE TimerQueue, HANDLE CompletionEvent) {
+        return TimerApi.deleteTimerQueueEx(TimerQueue, CompletionEvent);
+    }
+
+    /** DeleteTimerQueueEx without waiting. */
+    public static boolean DeleteTimerQueue(HANDLE TimerQueue) {
+        return DeleteTimerQueueEx(TimerQueue, null);
     }
 
     // ---- threads, sleeping and APCs ----
