@@ -125,6 +125,14 @@ public final class WinSock2 {
         return Integer.reverseBytes(netlong);
     }
 
+    public static final int INADDR_NONE = 0xFFFFFFFF;
+
+    /** A dotted IPv4 literal to {@code s_addr} (network order, as inet_pton writes it); INADDR_NONE if not one. */
+    public static int inet_addr(String cp) {
+        IN_ADDR a = new IN_ADDR();
+        return inet_pton(AF_INET, cp, a) == 1 ? a.s_addr : INADDR_NONE;
+    }
+
     /** Text to a binary address ({@link IN_ADDR} or {@link IN6_ADDR}): 1, 0 for bad text, -1/WSAEAFNOSUPPORT. */
     public static int inet_pton(int Family, String pszAddrString, Object pAddrBuf) {
         if (Family != AF_INET && Family != AF_INET6) {

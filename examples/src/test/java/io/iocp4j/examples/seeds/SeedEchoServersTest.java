@@ -109,4 +109,58 @@ class SeedEchoServersTest {
         hundredClients(portOf(listener));
         closesocket(listener);
     }
+
+    @Test
+    @DisplayName("seed 001 worker-pool server serves 100 clients, messages larger than its 8 KiB buffer, and recycles per-I/O data")
+    void workerPoolSeed() throws Exception {
+        SOCKET listener = start(WorkerPoolSeed::serve);
+        int port = portOf(listener);
+        int allocatedBefore = WorkerPoolSeed.POOL.allocated.get();
+        hundredClients(port);
+        for (int wave = 0; wave < 3; wave++) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(30_000);
+                byte[] big = new byte[100_000];
+                new java.util.Random(wave).nextBytes(big);
+                s.getOutputStream().write(big);
+                byte[] back = new DataInputStream(s.getInputStream()).readNBytes(big.length);
+                assertArrayEquals(big, back, "a message spanning many 8 KiB receives and sends");
+            }
+            Thread.sleep(100);  // the server sees the close and returns the per-I/O data to the pool
+        }
+        int allocated = WorkerPoolSeed.POOL.allocated.get() - allocatedBefore;
+        assertTrue(allocated <= 100, "at most one per-I/O data per connection open at once: " + allocated);
+        assertTrue(WorkerPoolSeed.POOL.reused.get() >= 3, "later connections reuse freed per-I/O data");
+        closesocket(listener);
+    }
+
+    @Test
+    @DisplayName("issue 4: seed 004 event-object sender and receiver exchange their message (WSAWaitForMultipleEvents + WSAGetOverlappedResult)")
+    void eventIoSeed() throws Exception {
+        CompletableFuture<SOCKET> listening = new CompletableFuture<>();
+        CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> EventIoSeed.receive(0,
+                listening::complete));
+        int port = portOf(listening.get(10, TimeUnit.SECONDS));
+        assertEquals(EventIoSeed.MSG.length() + 1, EventIoSeed.send("127.0.0.1", port, EventIoSeed.MSG),
+                "strlen(msg)+1 bytes sent");
+        assertEquals(EventIoSeed.MSG, received.get(10, TimeUnit.SECONDS));
+
+        // and each side against a plain java.net peer
+        CompletableFuture<SOCKET> listening2 = new CompletableFuture<>();
+        CompletableFuture<String> received2 = CompletableFuture.supplyAsync(() -> EventIoSeed.receive(0,
+                listening2::complete));
+        try (Socket s = new Socket("127.0.0.1", portOf(listening2.get(10, TimeUnit.SECONDS)))) {
+            s.getOutputStream().write("from java.net\0".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("from java.net", received2.get(10, TimeUnit.SECONDS));
+        }
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0)) {
+            CompletableFuture<Integer> sent = CompletableFuture.supplyAsync(
+                    () -> EventIoSeed.send("127.0.0.1", server.getLocalPort(), "hello"));
+            try (Socket peer = server.accept()) {
+                assertArrayEquals("hello\0".getBytes(StandardCharsets.US_ASCII),
+                        peer.getInputStream().readNBytes(6));
+            }
+            assertEquals(6, sent.get(10, TimeUnit.SECONDS));
+        }
+    }
 }
