@@ -29,6 +29,7 @@ public final class Main {
         COMMANDS.put("event-io", new SeedCommand(
                 "seed 004's event-object WSARecv/WSASend: recv <port> | send <IP> <port>",
                 io.iocp4j.examples.seeds.EventIoSeed::main));
+        COMMANDS.put("nn-worker", new NnWorkerCommand());
         COMMANDS.put("worker-pool", new SeedCommand(
                 "seed 001's completion-port echo server (2 x CPU workers, pooled per-I/O data): <port>",
                 io.iocp4j.examples.seeds.WorkerPoolSeed::main));
