@@ -55,9 +55,7 @@ public final class NnWorkerDemo {
 
     public Result run() throws InterruptedException {
         worker.init();
-        System.err.printf("init %.1f ms%n", (System.nanoTime()-start)/1e6);
         SOCKET[] pair = connectPair();
-        System.err.printf("pair %.1f ms%n", (System.nanoTime()-start)/1e6);
         Sender sender = new Sender();
         Receiver receiver = new Receiver(sender);
         sending = new NnUsock(pair[0], sender);
@@ -70,12 +68,10 @@ public final class NnWorkerDemo {
         if (!finished.await(5, TimeUnit.MINUTES)) {
             failure = new IllegalStateException("rounds did not finish");
         }
-        long A = System.nanoTime();
+        long nanos = System.nanoTime() - start;
         worker.term();
-        long B = System.nanoTime();
         sending.close();
         receiving.close();
-        System.err.printf("term %.1f ms close %.1f ms, total before term %.1f ms%n", (B-A)/1e6, (System.nanoTime()-B)/1e6, (A-start)/1e6);
         if (failure != null) {
             throw new IllegalStateException("nn-worker demo failed", failure);
         }
