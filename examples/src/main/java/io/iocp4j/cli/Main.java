@@ -20,6 +20,7 @@ public final class Main {
         COMMANDS.put("probe", new ProbeCommand());
         COMMANDS.put("echo-server", new EchoServerCommand());
         COMMANDS.put("echo-client", new EchoClientCommand());
+        COMMANDS.put("web-server", new WebServerCommand());
         COMMANDS.put("copy", new CopyCommand());
         COMMANDS.put("iocp-echo", new SeedCommand("seed 002's IOCP echo server, ported line by line: <port>",
                 io.iocp4j.examples.seeds.IocpEchoSeed::main));
