@@ -101,6 +101,11 @@ public final class WebServer implements AutoCloseable {
         return root.path();
     }
 
+    /** Connections accepted and not yet closed. */
+    int openConnections() {
+        return connections.size();
+    }
+
     // ---- what connections use ----
 
     DocumentRoot documentRoot() {
