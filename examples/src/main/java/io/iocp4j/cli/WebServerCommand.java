@@ -3,7 +3,6 @@ package io.iocp4j.cli;
 import io.iocp4j.examples.web.WebServer;
 
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 
 /** {@code ./iocp4j web-server --port P --root DIR [--threads N] [--bind ADDR]}: runs until interrupted. */
 final class WebServerCommand implements Main.Command {
@@ -29,12 +28,6 @@ final class WebServerCommand implements Main.Command {
         }
         System.out.println("web server on http://" + bind + ":" + server.port() + "/ serving " + server.root() + ", "
                 + threads + " worker threads; Ctrl-C stops it");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }));
-        stopped.await();
-        return 0;
+        return Main.serveUntilStopped(server);
     }
 }
