@@ -8,6 +8,7 @@ import io.iocp4j.win32.SOCKET;
 import io.iocp4j.win32.WSABUF;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static io.iocp4j.win32.Kernel32.*;
 import static io.iocp4j.win32.WinError.*;
@@ -56,6 +57,8 @@ final class HttpConnection {
     private final MemorySegment head;
     private final ResponseHead response;
     private final HttpRequest request = new HttpRequest();
+    /** The first bytes of the unparsed input, copied out of native memory for the parser. */
+    private final byte[] unparsed = new byte[RequestParser.MAX_HEAD];
     private final LARGE_INTEGER fileSizeOut = new LARGE_INTEGER();
     private final Io receive = new Io(Kind.RECEIVE);
     private final Io send = new Io(Kind.SEND);
@@ -139,7 +142,9 @@ final class HttpConnection {
 
     /** Answers the next request in the buffer, or reads more of it. */
     private void serveNext() {
-        int result = RequestParser.parse(received, parsed, filled, request);
+        int n = Math.min(filled - parsed, RequestParser.MAX_HEAD);
+        MemorySegment.copy(received, ValueLayout.JAVA_BYTE, parsed, unparsed, 0, n);
+        int result = RequestParser.parse(unparsed, 0, n, request);
         if (result == RequestParser.INCOMPLETE) {
             receive();
         } else if (result == RequestParser.INVALID) {
@@ -216,7 +221,7 @@ final class HttpConnection {
     private void sendHead() {
         Io io = send;
         io.wsabuf[0].buf = head;
-        io.wsabuf[0].len = response.length();
+        io.wsabuf[0].len = response.finish();
         post(io, 1);
     }
 
@@ -246,7 +251,7 @@ final class HttpConnection {
         if (headPending) {
             headPending = false;
             io.wsabuf[count].buf = head;
-            io.wsabuf[count++].len = response.length();
+            io.wsabuf[count++].len = response.finish();
         }
         io.wsabuf[count].buf = chunk;
         io.wsabuf[count++].len = n;

@@ -1,13 +1,11 @@
 package io.iocp4j.examples.web;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Parses one HTTP/1.x request head (RFC 9112) straight from a connection's native receive buffer, without
- * copying it. The head may not be longer than {@link #MAX_HEAD} bytes, so a connection's memory stays bounded:
- * a request line that long is refused with 414, headers with 431.
+ * Parses one HTTP/1.x request head (RFC 9112) from the bytes a connection received. The head may not be longer
+ * than {@link #MAX_HEAD} bytes, so a connection's memory stays bounded: a request line that long is refused with
+ * 414, headers with 431.
  */
 final class RequestParser {
     static final int MAX_HEAD = 8 * 1024;
@@ -25,7 +23,7 @@ final class RequestParser {
      * fills {@code r} (its {@code length} is how many bytes the head took); INCOMPLETE means more bytes are needed;
      * INVALID sets {@code r.errorStatus}.
      */
-    static int parse(MemorySegment buf, int from, int to, HttpRequest r) {
+    static int parse(byte[] buf, int from, int to, HttpRequest r) {
         r.reset();
         int limit = Math.min(to, from + MAX_HEAD);
         int p = from;
@@ -56,7 +54,7 @@ final class RequestParser {
     }
 
     /** {@code method SP request-target SP HTTP/1.x}, nothing else. */
-    private static boolean requestLine(MemorySegment buf, int p, int end, HttpRequest r) {
+    private static boolean requestLine(byte[] buf, int p, int end, HttpRequest r) {
         int sp1 = indexOf(buf, (byte) ' ', p, end);
         if (sp1 <= p || !isToken(buf, p, sp1)) {
             return reject(r, 400);
@@ -90,7 +88,7 @@ final class RequestParser {
     }
 
     /** {@code name: OWS value OWS}; only Connection, Content-Length and Transfer-Encoding matter here. */
-    private static boolean header(MemorySegment buf, int p, int end, HttpRequest r) {
+    private static boolean header(byte[] buf, int p, int end, HttpRequest r) {
         int colon = indexOf(buf, (byte) ':', p, end);
         if (colon <= p || !isToken(buf, p, colon)) {
             return reject(r, 400);  // no name, whitespace before the colon, or obsolete line folding
@@ -138,11 +136,11 @@ final class RequestParser {
         return false;
     }
 
-    private static byte byteAt(MemorySegment buf, int i) {
-        return buf.get(ValueLayout.JAVA_BYTE, i);
+    private static byte byteAt(byte[] buf, int i) {
+        return buf[i];
     }
 
-    private static int indexOf(MemorySegment buf, byte b, int from, int to) {
+    private static int indexOf(byte[] buf, byte b, int from, int to) {
         for (int i = from; i < to; i++) {
             if (byteAt(buf, i) == b) {
                 return i;
@@ -152,11 +150,11 @@ final class RequestParser {
     }
 
     /** The end of the line that ends at the LF {@code eol}, without its CR. */
-    private static int trimCr(MemorySegment buf, int start, int eol) {
+    private static int trimCr(byte[] buf, int start, int eol) {
         return eol > start && byteAt(buf, eol - 1) == '\r' ? eol - 1 : eol;
     }
 
-    private static boolean startsWith(MemorySegment buf, int p, String s) {
+    private static boolean startsWith(byte[] buf, int p, String s) {
         for (int i = 0; i < s.length(); i++) {
             if (byteAt(buf, p + i) != s.charAt(i)) {
                 return false;
@@ -166,7 +164,7 @@ final class RequestParser {
     }
 
     /** {@code s} is lower case. */
-    private static boolean equalsIgnoreCase(MemorySegment buf, int p, String s) {
+    private static boolean equalsIgnoreCase(byte[] buf, int p, String s) {
         for (int i = 0; i < s.length(); i++) {
             int c = byteAt(buf, p + i);
             if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != s.charAt(i)) {
@@ -177,7 +175,7 @@ final class RequestParser {
     }
 
     /** RFC 9110 token characters. */
-    private static boolean isToken(MemorySegment buf, int from, int to) {
+    private static boolean isToken(byte[] buf, int from, int to) {
         for (int i = from; i < to; i++) {
             byte c = byteAt(buf, i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c)
@@ -197,7 +195,7 @@ final class RequestParser {
         return c == ' ' || c == '\t';
     }
 
-    private static String ascii(MemorySegment buf, int from, int to) {
-        return new String(buf.asSlice(from, to - from).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.ISO_8859_1);
+    private static String ascii(byte[] buf, int from, int to) {
+        return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
     }
 }

@@ -4,15 +4,17 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Writes a response's status line and headers, as ASCII, into a connection's native head buffer. The buffer is
- * reused for every response; {@link #length()} is how much of it the next WSASend must send.
+ * Writes a response's status line and headers, as ASCII, into a connection's native head buffer. The head is
+ * composed in a heap array and copied in one go by {@link #finish()}; both are reused for every response.
  */
 final class ResponseHead {
     private final MemorySegment buf;
+    private final byte[] bytes;
     private int position;
 
     ResponseHead(MemorySegment buf) {
         this.buf = buf;
+        this.bytes = new byte[(int) buf.byteSize()];
     }
 
     /** Starts a new head: {@code HTTP/1.1 <status> <reason>}, Server and Date. */
@@ -21,7 +23,7 @@ final class ResponseHead {
         text("HTTP/1.1 ").number(status).text(" ").text(reason(status)).text("\r\n");
         text("Server: iocp4j\r\nDate: ");
         byte[] date = HttpDate.now();
-        MemorySegment.copy(date, 0, buf, ValueLayout.JAVA_BYTE, position, date.length);
+        System.arraycopy(date, 0, bytes, position, date.length);
         position += date.length;
         return text("\r\n");
     }
@@ -52,13 +54,15 @@ final class ResponseHead {
         return text(text);
     }
 
-    int length() {
+    /** Copies the head into the native buffer; returns its length, what the WSASend must send. */
+    int finish() {
+        MemorySegment.copy(bytes, 0, buf, ValueLayout.JAVA_BYTE, 0, position);
         return position;
     }
 
     private ResponseHead text(String s) {
         for (int i = 0; i < s.length(); i++) {
-            buf.set(ValueLayout.JAVA_BYTE, position++, (byte) s.charAt(i));
+            bytes[position++] = (byte) s.charAt(i);
         }
         return this;
     }
@@ -67,7 +71,7 @@ final class ResponseHead {
         if (n >= 10) {
             number(n / 10);
         }
-        buf.set(ValueLayout.JAVA_BYTE, position++, (byte) ('0' + n % 10));
+        bytes[position++] = (byte) ('0' + n % 10);
         return this;
     }
 

@@ -2,9 +2,6 @@ package io.iocp4j.examples.web;
 
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -14,10 +11,8 @@ class WebServerRequestParsingTest {
     private final HttpRequest r = new HttpRequest();
 
     private int parse(String text) {
-        byte[] b = text.getBytes(StandardCharsets.ISO_8859_1);
-        MemorySegment buf = Arena.ofAuto().allocate(Math.max(1, b.length + 3));
-        MemorySegment.copy(b, 0, buf, ValueLayout.JAVA_BYTE, 3, b.length);  // not at offset 0
-        return RequestParser.parse(buf, 3, 3 + b.length, r);
+        byte[] b = ("xyz" + text).getBytes(StandardCharsets.ISO_8859_1);  // not at offset 0
+        return RequestParser.parse(b, 3, b.length, r);
     }
 
     @Test
