@@ -14,6 +14,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static io.iocp4j.win32.Kernel32.*;
 import static io.iocp4j.win32.MSWSock.*;
@@ -60,6 +62,8 @@ public final class AcceptExServer implements AutoCloseable {
     private final SOCKET listener;
     private final int boundPort;
     private final List<Thread> workers = new ArrayList<>();
+    /** Accepts that could not be posted (no descriptor left): re-posted as connections close. */
+    private final Queue<AcceptContext> idleAccepts = new ConcurrentLinkedQueue<>();
     private Handler handler;
     private volatile boolean stopping;
 
@@ -122,8 +126,9 @@ public final class AcceptExServer implements AutoCloseable {
         }
         ctx.acceptSocket = WSASocket(AF_INET, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
         if (ctx.acceptSocket == INVALID_SOCKET) {
-            handler.log("no socket for AcceptEx (error " + WSAGetLastError() + "): one accept fewer");
-            return;  // out of descriptors: keep serving the connections we have
+            handler.log("no socket for AcceptEx (error " + WSAGetLastError() + "): one accept fewer for now");
+            idleAccepts.add(ctx);  // out of descriptors: keep serving the connections we have
+            return;
         }
         if (!AcceptEx(listener, ctx.acceptSocket, ctx.output, 0, ADDRESS_BLOCK, ADDRESS_BLOCK, null, ctx)
                 && WSAGetLastError() != ERROR_IO_PENDING) {
@@ -131,13 +136,30 @@ public final class AcceptExServer implements AutoCloseable {
                 handler.log("AcceptEx failed: error " + WSAGetLastError());
             }
             closesocket(ctx.acceptSocket);
+            idleAccepts.add(ctx);
+        }
+    }
+
+    /**
+     * Re-posts one accept that could not be posted for want of a socket, if any: handlers call this when a
+     * connection closes and frees its descriptor.
+     */
+    public void rearmAccept() {
+        AcceptContext ctx = idleAccepts.poll();
+        if (ctx != null) {
+            postAccept(ctx);
         }
     }
 
     private void accepted(AcceptContext ctx, boolean ok) {
         SOCKET s = ctx.acceptSocket;
         if (ok && !stopping && setsockopt(s, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, listener, 8) == 0) {
-            handler.accepted(s);
+            try {
+                handler.accepted(s);
+            } catch (RuntimeException e) {
+                handler.log("connection refused after an unexpected " + e);
+                closesocket(s);
+            }
         } else {
             closesocket(s);
         }
@@ -160,7 +182,11 @@ public final class AcceptExServer implements AutoCloseable {
             if (key.value == LISTENER_KEY) {
                 accepted((AcceptContext) ov.value, ok);
             } else {
-                handler.completed(key.value, ov.value, bytes.value, error);
+                try {
+                    handler.completed(key.value, ov.value, bytes.value, error);
+                } catch (RuntimeException e) {
+                    handler.log("unexpected " + e + " in a completion handler");  // the worker goes on
+                }
             }
         }
     }

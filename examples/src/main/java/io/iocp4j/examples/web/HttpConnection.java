@@ -31,8 +31,8 @@ final class HttpConnection {
     static final int RECEIVE_SIZE = 2 * RequestParser.MAX_HEAD;
     static final int HEAD_SIZE = 1024;
     static final int CHUNK_SIZE = 64 * 1024;
-    /** One native block per connection: receive buffer, response head, file chunk. */
-    static final int BLOCK_SIZE = CHUNK_SIZE + RECEIVE_SIZE + HEAD_SIZE;
+    /** One native block per connection: receive buffer and response head. File chunks are lent while a file is sent. */
+    static final int BLOCK_SIZE = RECEIVE_SIZE + HEAD_SIZE;
     /** What a closing connection reads and discards, at most, before it closes without waiting for the client. */
     private static final long DRAIN_LIMIT = 1 << 20;
 
@@ -52,7 +52,6 @@ final class HttpConnection {
     final SOCKET socket;
     private final WebServer server;
     private final MemorySegment block;
-    private final MemorySegment chunk;
     private final MemorySegment received;
     private final MemorySegment head;
     private final ResponseHead response;
@@ -68,6 +67,8 @@ final class HttpConnection {
     private int parsed;
     private int filled;
     private HANDLE file;
+    /** The chunk buffer, borrowed from the server's pool while a file is being sent. */
+    private MemorySegment chunk;
     private long fileSize;
     private long fileOffset;
     /** The response head has been written but not sent: it goes out with the first chunk. */
@@ -81,9 +82,8 @@ final class HttpConnection {
         this.server = server;
         this.socket = socket;
         this.block = block;
-        this.chunk = block.asSlice(0, CHUNK_SIZE);
-        this.received = block.asSlice(CHUNK_SIZE, RECEIVE_SIZE);
-        this.head = block.asSlice(CHUNK_SIZE + RECEIVE_SIZE, HEAD_SIZE);
+        this.received = block.asSlice(0, RECEIVE_SIZE);
+        this.head = block.asSlice(RECEIVE_SIZE, HEAD_SIZE);
         this.response = new ResponseHead(head);
     }
 
@@ -197,6 +197,7 @@ final class HttpConnection {
             return;
         }
         file = f;
+        chunk = server.chunks().take();
         fileSize = size;
         fileOffset = 0;
         headPending = true;
@@ -295,10 +296,13 @@ final class HttpConnection {
 
     // ---- closing ----
 
+    /** Closes the file being served and gives its chunk back; no operation may be using the chunk. */
     private void closeFile() {
         if (file != null) {
             CloseHandle(file);
             file = null;
+            server.chunks().give(chunk);
+            chunk = null;
         }
     }
 

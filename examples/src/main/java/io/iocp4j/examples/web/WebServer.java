@@ -26,7 +26,8 @@ public final class WebServer implements AcceptExServer.Handler, AutoCloseable {
 
     private final DocumentRoot root;
     private final AcceptExServer server;
-    private final BufferPool buffers = new BufferPool(HttpConnection.BLOCK_SIZE, 256);
+    private final BufferPool buffers = new BufferPool(HttpConnection.BLOCK_SIZE, 1024);
+    private final BufferPool chunks = new BufferPool(HttpConnection.CHUNK_SIZE, 256);
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
     private final boolean quiet = Boolean.getBoolean("iocp4j.quiet");
 
@@ -60,6 +61,11 @@ public final class WebServer implements AcceptExServer.Handler, AutoCloseable {
         return server.completionPort();
     }
 
+    /** File chunk buffers, lent to connections while they send a file. */
+    BufferPool chunks() {
+        return chunks;
+    }
+
     boolean stopping() {
         return server.stopping();
     }
@@ -68,6 +74,7 @@ public final class WebServer implements AcceptExServer.Handler, AutoCloseable {
     void release(HttpConnection c, MemorySegment block) {
         if (connections.remove(c)) {
             buffers.give(block);
+            server.rearmAccept();
         }
     }
 
