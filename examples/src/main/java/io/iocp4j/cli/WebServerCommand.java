@@ -25,6 +25,8 @@ final class WebServerCommand implements Main.Command {
             server = new WebServer(bind, o.required("port"), threads, Path.of(rootOption));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("--root " + rootOption + ": not a readable directory (" + e + ")");
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (is the port in use?)");  // bind/listen failed
         }
         System.out.println("web server on http://" + bind + ":" + server.port() + "/ serving " + server.root() + ", "
                 + threads + " worker threads; Ctrl-C stops it");

@@ -172,6 +172,23 @@ class WebServerTest {
     }
 
     @Test
+    void sizesBeyondFourGibibytes() throws Exception {
+        long size = (5L << 30) + 7;
+        try (var f = new java.io.RandomAccessFile(www.resolve("sparse.bin").toFile(), "rw")) {
+            f.setLength(size);  // sparse: no 5 GiB written
+            f.seek(size - 4);
+            f.write(new byte[] {1, 2, 3, 4});
+        }
+        try (RawHttp c = raw()) {
+            RawHttp.Response r = c.send("HEAD /sparse.bin HTTP/1.1\r\nHost: t\r\n\r\n").read(true);
+            assertEquals(String.valueOf(size), r.header("Content-Length"));
+            assertEquals("hello\n", c.send(RawHttp.get("/hello.txt")).read().text());
+        } finally {
+            Files.delete(www.resolve("sparse.bin"));
+        }
+    }
+
+    @Test
     void missingFilesAndDirectories() throws Exception {
         assertEquals(404, get("/nope.txt").statusCode());
         assertEquals(404, get("/sub/").statusCode(), "a directory without index.html");
