@@ -2,8 +2,6 @@ package io.iocp4j.cli;
 
 import io.iocp4j.examples.echo.IocpEchoServer;
 
-import java.util.concurrent.CountDownLatch;
-
 /** {@code ./iocp4j echo-server --port P [--threads N] [--bind ADDR]}: runs until interrupted. */
 final class EchoServerCommand implements Main.Command {
     @Override
@@ -18,12 +16,6 @@ final class EchoServerCommand implements Main.Command {
         IocpEchoServer server = new IocpEchoServer(o.text("bind", "127.0.0.1"), o.required("port"), threads);
         System.out.println("echo server on " + o.text("bind", "127.0.0.1") + ":" + server.port() + ", " + threads
                 + " worker threads; Ctrl-C stops it");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }));
-        stopped.await();
-        return 0;
+        return Main.serveUntilStopped(server);
     }
 }

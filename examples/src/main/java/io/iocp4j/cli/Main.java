@@ -3,6 +3,7 @@ package io.iocp4j.cli;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 /** Entry point of {@code ./iocp4j}: one subcommand per class, dispatched by name. */
 public final class Main {
@@ -20,6 +21,7 @@ public final class Main {
         COMMANDS.put("probe", new ProbeCommand());
         COMMANDS.put("echo-server", new EchoServerCommand());
         COMMANDS.put("echo-client", new EchoClientCommand());
+        COMMANDS.put("web-server", new WebServerCommand());
         COMMANDS.put("copy", new CopyCommand());
         COMMANDS.put("iocp-echo", new SeedCommand("seed 002's IOCP echo server, ported line by line: <port>",
                 io.iocp4j.examples.seeds.IocpEchoSeed::main));
@@ -55,6 +57,21 @@ public final class Main {
             System.err.println("iocp4j " + args[0] + ": " + e.getMessage());
             System.exit(2);
         }
+    }
+
+    /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM), then closes {@code server}; returns exit status 0. */
+    static int serveUntilStopped(AutoCloseable server) throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                System.err.println("iocp4j: closing the server: " + e);
+            }
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
     }
 
     private static void usage() {
