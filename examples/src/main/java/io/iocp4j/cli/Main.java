@@ -25,6 +25,9 @@ public final class Main {
         COMMANDS.put("copy", new CopyCommand());
         COMMANDS.put("iocp-echo", new SeedCommand("seed 002's IOCP echo server, ported line by line: <port>",
                 io.iocp4j.examples.seeds.IocpEchoSeed::main));
+        COMMANDS.put("iocp-echo-client", new SeedCommand(
+                "the seeds' echo client (StableEchoClient): <IP> <port>, then type lines",
+                io.iocp4j.examples.seeds.StableEchoClientSeed::main));
         COMMANDS.put("overlapped-echo", new SeedCommand(
                 "seed 002's completion-routine echo server (SleepEx loop): <port>",
                 io.iocp4j.examples.seeds.OverlappedEchoSeed::main));

@@ -103,6 +103,24 @@ class SeedEchoServersTest {
     }
 
     @Test
+    @DisplayName("seed 002's echo client, ported, talks to the ported IOCP echo server: each typed line comes back")
+    void stableEchoClientSeed() throws Exception {
+        SOCKET listener = start(IocpEchoSeed::serve);
+        String typed = "hello\nsecond line, longer than the first\n" + "x".repeat(500) + "\nQ\n";
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int echoed = StableEchoClientSeed.run("127.0.0.1", portOf(listener),
+                new java.io.BufferedReader(new java.io.StringReader(typed)),
+                new java.io.PrintStream(out, true, StandardCharsets.US_ASCII));
+        closesocket(listener);
+        assertEquals(3, echoed);
+        String shown = out.toString(StandardCharsets.US_ASCII);
+        assertTrue(shown.startsWith("Connected..........."), shown);
+        assertTrue(shown.contains("Message from server: hello\n"), shown);
+        assertTrue(shown.contains("Message from server: second line, longer than the first\n"), shown);
+        assertTrue(shown.contains("Message from server: " + "x".repeat(500) + "\n"), shown);
+    }
+
+    @Test
     @DisplayName("issue 4: seed 002 completion-routine echo server (FIONBIO accept + SleepEx loop) serves 100 clients")
     void overlappedEchoSeed() throws Exception {
         SOCKET listener = start(OverlappedEchoSeed::serve);
