@@ -5,10 +5,11 @@ import java.util.Locale;
 
 /**
  * The options both file benchmarks take: {@code --file PATH --size 1g --seconds S --rounds R --quick}.
- * {@code --quick} is a smoke run (1 s per measurement, one round) that only proves the harness works.
+ * {@code --quick} is a smoke run (1 s per measurement, one round) that only proves the harness works. {@code --only
+ * iocp4j} runs one reader of the random-read benchmark (for before/after comparisons of a change).
  */
-record BenchOptions(Path file, long size, double seconds, int rounds, double warmupSeconds) {
-    private static final String USAGE = "options: --file PATH  --size 1g  --seconds S  --rounds R  --quick";
+record BenchOptions(Path file, long size, double seconds, int rounds, double warmupSeconds, String only) {
+    private static final String USAGE = "options: --file PATH  --size 1g  --seconds S  --rounds R  --quick  --only iocp4j|FileChannel|fio";
 
     static BenchOptions parse(String[] args) {
         Path file = null;
@@ -16,6 +17,7 @@ record BenchOptions(Path file, long size, double seconds, int rounds, double war
         Double seconds = null;
         Integer rounds = null;
         boolean quick = false;
+        String only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--file" -> file = Path.of(value(args, ++i));
@@ -23,6 +25,7 @@ record BenchOptions(Path file, long size, double seconds, int rounds, double war
                 case "--seconds" -> seconds = Double.parseDouble(value(args, ++i));
                 case "--rounds" -> rounds = Integer.parseInt(value(args, ++i));
                 case "--quick" -> quick = true;
+                case "--only" -> only = value(args, ++i);
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
             }
@@ -33,7 +36,7 @@ record BenchOptions(Path file, long size, double seconds, int rounds, double war
         return new BenchOptions(file, size,
                 seconds != null ? seconds : quick ? 1 : 5,
                 rounds != null ? rounds : quick ? 1 : 3,
-                quick ? 0.5 : 2);
+                quick ? 0.5 : 2, only);
     }
 
     /** {@code 4096}, {@code 64k}, {@code 256m}, {@code 1g}. */

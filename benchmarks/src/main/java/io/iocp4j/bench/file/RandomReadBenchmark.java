@@ -51,6 +51,9 @@ public final class RandomReadBenchmark {
         } else {
             out.println("fio is missing (apt-get install fio): running without the fio baseline");
         }
+        if (o.only() != null) {
+            readers.removeIf(r -> !r.name().equalsIgnoreCase(o.only()));
+        }
         warmUp(o, readers, out);
         ResultTable table = new ResultTable();
         for (int round = 0; round < o.rounds(); round++) {
