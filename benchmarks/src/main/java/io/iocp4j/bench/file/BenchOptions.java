@@ -11,6 +11,17 @@ import java.util.Locale;
 record BenchOptions(Path file, long size, double seconds, int rounds, double warmupSeconds, String only) {
     private static final String USAGE = "options: --file PATH  --size 1g  --seconds S  --rounds R  --quick  --only iocp4j|FileChannel|fio";
 
+    /** The options, or the usage on stderr and exit status 2. */
+    static BenchOptions parseOrExit(String[] args) {
+        try {
+            return parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            throw e;
+        }
+    }
+
     static BenchOptions parse(String[] args) {
         Path file = null;
         long size = 1L << 30;

@@ -25,15 +25,7 @@ public final class RandomReadBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        BenchOptions options;
-        try {
-            options = BenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
-        run(options, System.out);
+        run(BenchOptions.parseOrExit(args), System.out);
     }
 
     static void run(BenchOptions o, PrintStream out) throws Exception {
