@@ -13,7 +13,9 @@ import java.util.regex.Pattern;
  * fio with {@code --ioengine=io_uring}, the same pattern: the machine's limit for one submitting thread. CPU is
  * measured like ours, as the whole process's user + kernel time (bash's {@code times} after fio exits gives its
  * children's rusage: all threads, io-wq workers included, 10 ms resolution, fio's start-up too), and fio's own
- * figure (usr_cpu + sys_cpu of the job thread only, from its JSON) is kept in the note.
+ * figure (usr_cpu + sys_cpu of the job thread only, from its JSON) is kept in the note. Whole-process time also
+ * counts fio's start-up and helper thread, about 0.2 s per run here whatever the runtime: it inflates fio's CPU per
+ * read in 1 s runs (--quick), barely in the default 5 s ones; the job-thread figure is fio's lower bound.
  */
 final class FioRandomReader implements RandomReader {
     private static final String FIO = "fio";
