@@ -8,21 +8,27 @@ import java.nio.file.Path;
 final class WebServerCommand implements Main.Command {
     @Override
     public String summary() {
-        return "static-file HTTP/1.1 server: --port P --root DIR [--threads N] [--bind 127.0.0.1]";
+        return "static-file HTTP/1.1 server: --port P --root DIR [--threads N] [--bind 127.0.0.1]"
+                + " [--idle-timeout-ms 60000]";
     }
 
     @Override
     public int run(String[] args) throws Exception {
-        Options o = new Options(args, "port", "root", "threads", "bind");
+        Options o = new Options(args, "port", "root", "threads", "bind", "idle-timeout-ms");
         String rootOption = o.text("root", null);
         if (rootOption == null) {
             throw new IllegalArgumentException("--root is required");
         }
         int threads = o.number("threads", Runtime.getRuntime().availableProcessors());
         String bind = o.text("bind", "127.0.0.1");
+        int idleMillis = o.number("idle-timeout-ms", (int) WebServer.DEFAULT_IDLE_TIMEOUT.toMillis());
+        if (idleMillis <= 0) {
+            throw new IllegalArgumentException("--idle-timeout-ms must be positive");
+        }
         WebServer server;
         try {
-            server = new WebServer(bind, o.required("port"), threads, Path.of(rootOption));
+            server = new WebServer(bind, o.required("port"), threads, Path.of(rootOption),
+                    java.time.Duration.ofMillis(idleMillis));
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("--root " + rootOption + ": not a readable directory (" + e + ")");
         } catch (IllegalStateException e) {

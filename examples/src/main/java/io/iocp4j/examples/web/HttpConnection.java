@@ -1,5 +1,6 @@
 package io.iocp4j.examples.web;
 
+import io.iocp4j.QueuedTimer;
 import io.iocp4j.win32.DWORDByReference;
 import io.iocp4j.win32.HANDLE;
 import io.iocp4j.win32.LARGE_INTEGER;
@@ -77,9 +78,14 @@ final class HttpConnection {
     private boolean draining;
     private long drained;
     private boolean closed;
+    /** Closes the connection when a request head takes too long (see {@link WebServer#DEFAULT_IDLE_TIMEOUT}). */
+    private final QueuedTimer idle;
+    /** The idle timer runs for the request being waited for; guarded by {@code this} with the timer's start/cancel. */
+    private boolean idleArmed;
 
     HttpConnection(WebServer server, SOCKET socket, MemorySegment block) {
         this.server = server;
+        this.idle = server.timers().newTimer(this::idleExpired);
         this.socket = socket;
         this.block = block;
         this.received = block.asSlice(0, RECEIVE_SIZE);
@@ -103,6 +109,7 @@ final class HttpConnection {
     // ---- receiving and parsing ----
 
     private void receive() {
+        armIdle();
         if (parsed == filled) {
             parsed = filled = 0;
         } else if (parsed > 0) {
@@ -151,9 +158,40 @@ final class HttpConnection {
             server.log("answered " + request.errorStatus + " to a malformed request and closed the connection");
             error(request.errorStatus, false);
         } else {
+            disarmIdle();
             parsed += request.length;
             respond();
         }
+    }
+
+    // ---- the idle timer ----
+
+    /** Starts the clock for the next request head, unless it already runs for this one (trickling clients). */
+    private synchronized void armIdle() {
+        if (!idleArmed) {
+            idleArmed = true;
+            idle.start(server.idleTimeoutNanos(), 0);
+        }
+    }
+
+    private synchronized void disarmIdle() {
+        idleArmed = false;
+        idle.cancel();
+    }
+
+    /**
+     * On the timer thread: cancels the pending receive, whose aborted completion then closes the connection on a
+     * worker as any failed receive does. A firing overtaken by a new start or cancel does nothing.
+     */
+    private void idleExpired() {
+        synchronized (this) {
+            if (!idle.firingIsCurrent() || !idleArmed) {
+                return;
+            }
+            idleArmed = false;
+        }
+        server.log("closed a connection idle for " + server.idleTimeoutNanos() / 1_000_000 + " ms");
+        CancelIoEx(socket, receive);
     }
 
     // ---- responding ----
@@ -287,6 +325,7 @@ final class HttpConnection {
      */
     private void lingeringClose() {
         draining = true;
+        armIdle();
         if (shutdown(socket, SD_SEND) == SOCKET_ERROR) {
             close();
             return;
@@ -312,6 +351,7 @@ final class HttpConnection {
             return;
         }
         closed = true;
+        disarmIdle();
         closeFile();
         closesocket(socket);
         server.release(this, block);

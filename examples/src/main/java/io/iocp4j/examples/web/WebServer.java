@@ -1,5 +1,6 @@
 package io.iocp4j.examples.web;
 
+import io.iocp4j.TimerQueue;
 import io.iocp4j.examples.iocp.AcceptExServer;
 import io.iocp4j.win32.HANDLE;
 import io.iocp4j.win32.OVERLAPPED;
@@ -8,6 +9,7 @@ import io.iocp4j.win32.SOCKET;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,6 +25,8 @@ import static io.iocp4j.win32.WinSock2.*;
  */
 public final class WebServer implements AcceptExServer.Handler, AutoCloseable {
     private static final int ACCEPTS = 64;
+    /** How long a connection may take to send a request head, counted from when the server starts waiting for it. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
     private final DocumentRoot root;
     private final AcceptExServer server;
@@ -30,9 +34,24 @@ public final class WebServer implements AcceptExServer.Handler, AutoCloseable {
     private final BufferPool chunks = new BufferPool(HttpConnection.CHUNK_SIZE, 256);
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
     private final boolean quiet = Boolean.getBoolean("iocp4j.quiet");
+    private final TimerQueue timers = new TimerQueue();
+    private final long idleTimeoutNanos;
 
     /** Serves {@code root} on {@code bindAddress}:{@code port} (0: ephemeral) with {@code threads} workers. */
     public WebServer(String bindAddress, int port, int threads, Path root) throws IOException {
+        this(bindAddress, port, threads, root, DEFAULT_IDLE_TIMEOUT);
+    }
+
+    /**
+     * As above; a connection that has not sent a complete request head within {@code idleTimeout} of the server
+     * starting to wait for one (a new connection, or keep-alive after a response) is closed, so idle and slowly
+     * trickling clients cannot hold connections forever.
+     */
+    public WebServer(String bindAddress, int port, int threads, Path root, Duration idleTimeout) throws IOException {
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idle timeout must be positive: " + idleTimeout);
+        }
+        this.idleTimeoutNanos = idleTimeout.toNanos();
         this.root = new DocumentRoot(root);
         server = new AcceptExServer(bindAddress, port);
         server.start(ACCEPTS, threads, "web-worker", this);
@@ -64,6 +83,15 @@ public final class WebServer implements AcceptExServer.Handler, AutoCloseable {
     /** File chunk buffers, lent to connections while they send a file. */
     BufferPool chunks() {
         return chunks;
+    }
+
+    /** The queue of the connections' idle timers. */
+    TimerQueue timers() {
+        return timers;
+    }
+
+    long idleTimeoutNanos() {
+        return idleTimeoutNanos;
     }
 
     boolean stopping() {
@@ -124,5 +152,6 @@ public final class WebServer implements AcceptExServer.Handler, AutoCloseable {
             c.abort();  // files of reads whose completion no worker took
         }
         connections.clear();
+        timers.close();
     }
 }

@@ -392,6 +392,50 @@ class WebServerTest {
     }
 
     @Test
+    void idleAndTricklingConnectionsAreClosedAfterTheIdleTimeout() throws Exception {
+        try (WebServer own = new WebServer("127.0.0.1", 0, 2, www, java.time.Duration.ofMillis(300))) {
+            long start = System.nanoTime();
+            try (RawHttp silent = new RawHttp(own.port())) {
+                assertTrue(silent.closedByServer(), "a client that sends nothing is closed");
+                assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(250), "not before the timeout");
+            }
+            try (RawHttp keptAlive = new RawHttp(own.port())) {
+                assertEquals("hello\n", keptAlive.send(RawHttp.get("/hello.txt")).read().text());
+                Thread.sleep(150);
+                assertEquals("hello\n", keptAlive.send(RawHttp.get("/hello.txt")).read().text(),
+                        "each request gets the whole timeout again");
+                assertTrue(keptAlive.closedByServer(), "an idle keep-alive connection is closed");
+            }
+            try (RawHttp trickle = new RawHttp(own.port())) {
+                long t0 = System.nanoTime();
+                String head = RawHttp.get("/hello.txt");
+                long refusedAfter = -1;
+                for (int i = 0; i < head.length() && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3); i++) {
+                    try {
+                        trickle.send(head.substring(i, i + 1));  // one byte every 100 ms: 4 s for the whole head
+                    } catch (java.io.IOException resetByServer) {
+                        refusedAfter = System.nanoTime() - t0;
+                        break;
+                    }
+                    Thread.sleep(100);
+                }
+                assertTrue(refusedAfter > 0 && refusedAfter < TimeUnit.MILLISECONDS.toNanos(1500),
+                        "the clock runs from the start of the head, not per byte: " + refusedAfter / 1_000_000 + " ms");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (own.openConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, own.openConnections());
+            try (RawHttp c = new RawHttp(own.port())) {
+                assertEquals("hello\n", c.send(RawHttp.get("/hello.txt")).read().text(), "the server goes on");
+            }
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> new WebServer("127.0.0.1", 0, 1, www, java.time.Duration.ZERO));
+    }
+
+    @Test
     void fiftyConcurrentClients() throws Exception {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Integer>> clients = new ArrayList<>();
