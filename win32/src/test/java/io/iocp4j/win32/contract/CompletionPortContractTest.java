@@ -119,6 +119,44 @@ class CompletionPortContractTest {
     }
 
     @Test
+    @DisplayName("GQCS-4 timeout 0 never blocks; a finite timeout is a deadline; INFINITE waits for a late packet")
+    void timeoutValues() throws InterruptedException {
+        HANDLE p = newPort(0);
+        long fastest = Long.MAX_VALUE;
+        for (int i = 0; i < 20; i++) {
+            long t0 = System.nanoTime();
+            assertFalse(GetQueuedCompletionStatus(p, bytes, key, ov, 0));
+            fastest = Math.min(fastest, System.nanoTime() - t0);
+            assertEquals(WAIT_TIMEOUT, GetLastError());
+        }
+        assertTrue(fastest < 1_000_000, "a zero timeout returned after " + fastest / 1000 + " us at best");
+        assertTrue(PostQueuedCompletionStatus(p, 1, 2L, null));
+        assertTrue(GetQueuedCompletionStatus(p, bytes, key, ov, 0), "timeout 0 takes a packet that is there");
+
+        long t0 = System.nanoTime();
+        assertFalse(GetQueuedCompletionStatus(p, bytes, key, ov, 250));
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(WAIT_TIMEOUT, GetLastError());
+        assertTrue(waited >= 245 && waited < 2000, "a 250 ms timeout waited " + waited + " ms");
+
+        Thread poster = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            PostQueuedCompletionStatus(p, 7, 8L, null);
+        });
+        t0 = System.nanoTime();
+        assertTrue(GetQueuedCompletionStatus(p, bytes, key, ov, INFINITE), () -> "error " + GetLastError());
+        waited = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(waited >= 1990, "INFINITE returned after " + waited + " ms, before the post");
+        assertEquals(7, bytes.value);
+        assertEquals(8L, key.longValue());
+        poster.join();
+    }
+
+    @Test
     @DisplayName("GQCS-5 a posted packet with NULL overlapped returns TRUE")
     void postedNullOverlapped() {
         HANDLE p = newPort(0);
