@@ -74,6 +74,141 @@ class DatagramAndRoutineContractTest {
         assertEquals(WSAEMSGSIZE, WSAGetLastError());
     }
 
+    /** Waits until a datagram is queued on {@code rx} (FIONREAD is the size of the next one). */
+    private void awaitDatagram(SOCKET rx) {
+        DWORDByReference avail = new DWORDByReference();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        do {
+            assertEquals(0, ioctlsocket(rx, FIONREAD, avail));
+        } while (avail.value == 0 && System.nanoTime() < deadline);
+        assertTrue(avail.value > 0, "a datagram is queued");
+    }
+
+    /** A bound UDP receiver associated with {@code port} (key 1) that already holds a 100-byte datagram. */
+    private SOCKET receiverHolding100Bytes(HANDLE port) {
+        SOCKET rx = t.udp();
+        SOCKADDR_IN rxAddr = t.bindLoopback(rx);
+        CreateIoCompletionPort(rx, port, 1L, 0);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            text.append(i).append("abcdefghi");
+        }
+        assertEquals(100, sendTo(t.udp(), rxAddr, text.toString()));
+        awaitDatagram(rx);
+        return rx;
+    }
+
+    @Test
+    @DisplayName("RET-4 SUB-2 a truncating receive of a datagram already queued: WSAEMSGSIZE at once or pending, and "
+            + "either way a packet FALSE/234 with 10 bytes")
+    void warningStillQueues() {
+        HANDLE port = t.port();
+        SOCKET rx = receiverHolding100Bytes(port);
+        MemorySegment small = t.buffer(10);
+        OVERLAPPED ov = new OVERLAPPED();
+        assertEquals(SOCKET_ERROR, WSARecvFrom(rx, new WSABUF[] {new WSABUF(small, 10)}, 1, null,
+                new DWORDByReference(), null, null, ov, null));
+        int err = WSAGetLastError();
+        assertTrue(err == WSAEMSGSIZE || err == WSA_IO_PENDING, "error " + err);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertSame(ov, t.ov.value, "a packet, not a timeout");
+        assertEquals(ERROR_MORE_DATA, GetLastError());
+        assertEquals(10, t.bytes.value);
+        assertEquals(STATUS_BUFFER_OVERFLOW, ov.Internal);
+        assertEquals("0abcdefghi", SocketTestSupport.text(small, 10));
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 100), "exactly one packet");
+        assertNull(t.ov.value);
+    }
+
+    @Test
+    @DisplayName("SKIP-2 RET-7 under skip mode a truncating receive goes pending on Linux, so its FALSE/234 packet is "
+            + "queued (Windows' immediate WSAEMSGSIZE would queue none)")
+    void warningUnderSkipMode() {
+        HANDLE port = t.port();
+        SOCKET rx = receiverHolding100Bytes(port);
+        assertTrue(SetFileCompletionNotificationModes(rx, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+        OVERLAPPED ov = new OVERLAPPED();
+        assertEquals(SOCKET_ERROR, WSARecvFrom(rx, new WSABUF[] {new WSABUF(t.buffer(10), 10)}, 1, null,
+                new DWORDByReference(), null, null, ov, null));
+        assertEquals(WSA_IO_PENDING, WSAGetLastError(), "the Linux behaviour: nothing completes inline");
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertSame(ov, t.ov.value, "a pending operation queues its packet even in skip mode");
+        assertEquals(ERROR_MORE_DATA, GetLastError());
+        assertEquals(10, t.bytes.value);
+        DWORDByReference n = new DWORDByReference();
+        assertFalse(WSAGetOverlappedResult(rx, ov, n, false, new DWORDByReference()));
+        assertEquals(WSAEMSGSIZE, WSAGetLastError());
+    }
+
+    @Test
+    @DisplayName("DGRAM-4 a zero-byte receive on UDP takes the next datagram and reports it truncated")
+    void zeroByteDatagramReceive() {
+        HANDLE port = t.port();
+        SOCKET rx = t.udp();
+        SOCKADDR_IN rxAddr = t.bindLoopback(rx);
+        SOCKET tx = t.udp();
+        CreateIoCompletionPort(rx, port, 1L, 0);
+        assertEquals(5, sendTo(tx, rxAddr, "first"));
+        awaitDatagram(rx);
+        OVERLAPPED ov = new OVERLAPPED();
+        int r = WSARecvFrom(rx, new WSABUF[] {new WSABUF(t.buffer(1), 0)}, 1, null, new DWORDByReference(), null,
+                null, ov, null);
+        assertEquals(SOCKET_ERROR, r);
+        int err = WSAGetLastError();
+        if (err == WSA_IO_PENDING) {
+            assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+            assertSame(ov, t.ov.value);
+            assertEquals(ERROR_MORE_DATA, GetLastError());
+            assertEquals(0, t.bytes.value);
+        } else {
+            assertEquals(WSAEMSGSIZE, err);
+        }
+        MemorySegment next = t.buffer(16);
+        OVERLAPPED ov2 = new OVERLAPPED();
+        WSARecvFrom(rx, new WSABUF[] {new WSABUF(next, 16)}, 1, null, new DWORDByReference(), null, null, ov2, null);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 200), "the first datagram was consumed");
+        assertEquals(6, sendTo(tx, rxAddr, "second"));
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertSame(ov2, t.ov.value);
+        assertEquals("second", SocketTestSupport.text(next, 6));
+    }
+
+    @Test
+    @DisplayName("DGRAM-7 LNX-24 ICMP port unreachable: a connected UDP socket's receive fails with 1234 / 10054; "
+            + "on Linux an unconnected socket is not told")
+    void portUnreachable() {
+        HANDLE port = t.port();
+        SOCKET gone = t.udp();
+        SOCKADDR_IN nobody = t.bindLoopback(gone);
+        assertEquals(0, closesocket(gone));
+        SOCKET u = t.udp();
+        t.bindLoopback(u);
+        CreateIoCompletionPort(u, port, 1L, 0);
+        assertEquals(0, WSAIoctl(u, SIO_UDP_CONNRESET, Boolean.TRUE, 4, null, 0, new DWORDByReference(), null, null));
+        assertEquals(0, connect(u, nobody, SOCKADDR_IN.SIZE));
+        assertEquals(1, send(u, t.text("x"), 1, 0));
+        OVERLAPPED ov = new OVERLAPPED();
+        WSARecv(u, new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertSame(ov, t.ov.value);
+        assertEquals(ERROR_PORT_UNREACHABLE, GetLastError());
+        assertEquals(STATUS_PORT_UNREACHABLE, ov.Internal);
+        DWORDByReference n = new DWORDByReference();
+        assertFalse(WSAGetOverlappedResult(u, ov, n, false, new DWORDByReference()));
+        assertEquals(WSAECONNRESET, WSAGetLastError());
+
+        SOCKET loose = t.udp();
+        t.bindLoopback(loose);
+        assertEquals(1, sendTo(loose, nobody, "y"));
+        CreateIoCompletionPort(loose, port, 2L, 0);  // after the send, whose own packet would otherwise be queued
+        OVERLAPPED ov2 = new OVERLAPPED();
+        WSARecvFrom(loose, new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), null, null,
+                ov2, null);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 300), "the Linux behaviour: no error");
+        assertEquals(WAIT_TIMEOUT, GetLastError());
+        assertTrue(CancelIoEx(loose, ov2), "the receive is still pending");
+    }
+
     @Test
     @DisplayName("DGRAM-3 a zero-length datagram completes a receive with TRUE and 0 bytes")
     void emptyDatagram() {
