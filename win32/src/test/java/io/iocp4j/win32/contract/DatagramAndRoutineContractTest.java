@@ -246,20 +246,22 @@ class DatagramAndRoutineContractTest {
     }
 
     @Test
-    @DisplayName("APC CORE-3 a completion routine runs on the issuing thread only inside SleepEx, with WSA codes")
+    @DisplayName("APC-4 CORE-3 a completion routine runs once, on the issuing thread, only inside SleepEx, with WSA codes "
+            + "and the receive flags")
     void completionRoutine() throws InterruptedException {
         SOCKET[] p = t.pair();
         List<String> calls = new ArrayList<>();
         OVERLAPPED ov = new OVERLAPPED();
         Thread me = Thread.currentThread();
         int r = WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(16), 16)}, 1, null, new DWORDByReference(), ov,
-                (err, n, o, flags) -> calls.add(err + "/" + n + "/" + (o == ov) + "/" + (Thread.currentThread() == me)));
+                (err, n, o, flags) -> calls.add(err + "/" + n + "/" + (o == ov) + "/" + (Thread.currentThread() == me)
+                        + "/" + flags));
         assertTrue(r == 0 || WSAGetLastError() == WSA_IO_PENDING);
         t.sendText(p[0], "hello");
         Thread.sleep(200);
         assertTrue(calls.isEmpty(), "routines never run outside alertable waits");
         assertEquals(WAIT_IO_COMPLETION, SleepEx(5000, true));
-        assertEquals(List.of("0/5/true/true"), calls);
+        assertEquals(List.of("0/5/true/true/0"), calls);
         OVERLAPPED ov2 = new OVERLAPPED();
         WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(16), 16)}, 1, null, new DWORDByReference(), ov2,
                 (err, n, o, flags) -> calls.add("reset " + err));
@@ -331,7 +333,8 @@ class DatagramAndRoutineContractTest {
     }
 
     @Test
-    @DisplayName("CAN CancelIo cancels only the calling thread's operations on the handle")
+    @DisplayName("CAN-3 CancelIo cancels only the calling thread's operations on the handle; it is TRUE with nothing "
+            + "to cancel")
     void cancelIoIsPerThread() throws InterruptedException {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -344,9 +347,16 @@ class DatagramAndRoutineContractTest {
         other.join();
         assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000), "the other thread's send completes");
         assertSame(theirs, t.ov.value);
+        boolean[] otherCancel = new boolean[1];
+        Thread canceller = Thread.ofPlatform().start(() -> otherCancel[0] = CancelIo(p[1]));
+        canceller.join();
+        assertTrue(otherCancel[0], "another thread's CancelIo is TRUE");
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 200), "and leaves this thread's receive");
+        assertEquals(WAIT_TIMEOUT, GetLastError());
         assertTrue(CancelIo(p[1]));
         assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
         assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
         assertSame(mine, t.ov.value);
+        assertTrue(CancelIo(t.tcp()), "an idle socket");
     }
 }

@@ -248,4 +248,71 @@ class SocketFaultContractTest {
         }
         assertNotEquals(INVALID_SOCKET, t.tcp(), "descriptors are back after closing");
     }
+
+    /** An overlapped 64 MiB send from p[0] (key 1) that is stuck because p[1] never reads. */
+    private OVERLAPPED stuckSend(HANDLE port, SOCKET[] p) {
+        CreateIoCompletionPort(p[0], port, 1L, 0);
+        int size = 64 << 20;
+        OVERLAPPED ov = new OVERLAPPED();
+        WSASend(p[0], new WSABUF[] {new WSABUF(t.buffer(size), size)}, 1, null, 0, ov, null);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 300), "the send is stuck");
+        return ov;
+    }
+
+    @Test
+    @DisplayName("SEND-5 a pending send fails with its connection: a peer reset gives 64 / 10054, a local close 1236")
+    void pendingSendFails() {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        OVERLAPPED ov = stuckSend(port, p);
+        assertEquals(0, setsockopt(p[1], SOL_SOCKET, SO_LINGER, new io.iocp4j.win32.LINGER(1, 0), 4));
+        assertEquals(0, closesocket(p[1]));
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 10_000));
+        assertSame(ov, t.ov.value, () -> "a packet, error " + GetLastError());
+        assertEquals(ERROR_NETNAME_DELETED, GetLastError());
+        assertTrue(t.bytes.value >= 0 && t.bytes.value < 64 << 20, "bytes accepted before the failure");
+        DWORDByReference n = new DWORDByReference();
+        assertFalse(WSAGetOverlappedResult(p[0], ov, n, false, new DWORDByReference()));
+        assertEquals(WSAECONNRESET, WSAGetLastError());
+
+        SOCKET[] q = t.pair();
+        OVERLAPPED closing = stuckSend(port, q);
+        assertEquals(0, closesocket(q[0]));
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 10_000));
+        assertSame(closing, t.ov.value, () -> "a packet, error " + GetLastError());
+        assertEquals(ERROR_CONNECTION_ABORTED, GetLastError());
+        assertEquals(STATUS_CONNECTION_ABORTED, closing.Internal);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 100), "one packet each");
+    }
+
+    @Test
+    @DisplayName("NB-3 on Linux a non-blocking send takes what fits (a short count), then fails with WSAEWOULDBLOCK; "
+            + "every byte it reported arrives")
+    void nonBlockingSendShortCounts() throws InterruptedException {
+        SOCKET[] p = t.pair();
+        assertEquals(0, ioctlsocket(p[0], FIONBIO, new DWORDByReference(1)));
+        int size = 50 << 20;
+        MemorySegment big = t.buffer(size);
+        long accepted = 0;
+        int r = 0;
+        for (int i = 0; i < 1000 && r != SOCKET_ERROR; i++) {
+            r = send(p[0], big, size, 0);
+            if (r != SOCKET_ERROR) {
+                assertTrue(r > 0 && r <= size, "returned " + r);
+                accepted += r;
+            }
+        }
+        assertEquals(SOCKET_ERROR, r, "the peer does not read: the send buffer fills");
+        assertEquals(WSAEWOULDBLOCK, WSAGetLastError());
+        assertTrue(accepted > 0 && accepted < size, "a short count: " + accepted + " of " + size);
+        assertEquals(0, shutdown(p[0], SD_SEND));
+        MemorySegment in = t.buffer(1 << 16);
+        long got = 0;
+        int k;
+        while ((k = recv(p[1], in, 1 << 16, 0)) > 0) {
+            got += k;
+        }
+        assertEquals(0, k, () -> "recv error " + WSAGetLastError());
+        assertEquals(accepted, got);
+    }
 }
