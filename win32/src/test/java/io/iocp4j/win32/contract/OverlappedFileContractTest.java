@@ -259,7 +259,8 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("FILE-3 a write past the end extends the file with zeros; the whole count is reported")
+    @DisplayName("FILE-3 FILE-8 a write past the end extends the file with zeros; the whole count is reported; "
+            + "GetFileSizeEx on the overlapped handle gives 1010")
     void writeExtends() throws Exception {
         Path p = dir.resolve("w.bin");
         HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_NEW,
@@ -327,7 +328,8 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("issue 7: 64 concurrent overlapped reads at random offsets, verified; GQCSX batches them")
+    @DisplayName("issue 7 FILE-5: 64 concurrent overlapped reads at random offsets, each completion identified by its "
+            + "OVERLAPPED and verified; GQCSX batches them")
     void manyReadsInFlight() throws Exception {
         byte[] data = pattern(1 << 20);
         HANDLE f = openOverlapped(fileWith(data), GENERIC_READ);
@@ -423,7 +425,8 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("FILE-9 FILE-10 FILE-11 file pointer moves, SetEndOfFile sizes, flush needs write access")
+    @DisplayName("FILE-8 FILE-9 FILE-10 FILE-11 file pointer moves, SetEndOfFile sizes, flush needs write access; "
+            + "GetFileSizeEx on a bad handle is ERROR_INVALID_HANDLE")
     void pointerAndSize() throws Exception {
         Path p = fileWith(pattern(1010));
         HANDLE w = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
@@ -479,5 +482,114 @@ class OverlappedFileContractTest {
         CreateIoCompletionPort(f, port, 1L, 0);
         assertFalse(ReadFileEx(f, buffer(100), 100, new OVERLAPPED(), (err, n, ovl) -> { }));
         assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+    }
+
+    @Test
+    @DisplayName("OVL-3 Offset/OffsetHigh are the 64-bit position of overlapped file I/O; the file pointer is neither "
+            + "used nor moved")
+    void offsetIsThePosition() throws Exception {
+        Path p = dir.resolve("sparse.bin");
+        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_NEW,
+                FILE_FLAG_OVERLAPPED, null));
+        CreateIoCompletionPort(f, port, 1L, 0);
+        LARGE_INTEGER pos = new LARGE_INTEGER();
+        assertTrue(SetFilePointerEx(f, 3, pos, FILE_BEGIN));
+        MemorySegment src = buffer(4);
+        MemorySegment.copy("high".getBytes(), 0, src, ValueLayout.JAVA_BYTE, 0, 4);
+        OVERLAPPED w = new OVERLAPPED();
+        w.Offset = 5;
+        w.OffsetHigh = 1;
+        WriteFile(f, src, 4, null, w);
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000), () -> "error " + GetLastError());
+        assertEquals(4, bytes.value);
+        LARGE_INTEGER size = new LARGE_INTEGER();
+        assertTrue(GetFileSizeEx(f, size));
+        assertEquals((1L << 32) + 9, size.QuadPart, "OffsetHigh is the high 32 bits");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(p.toFile(), "r")) {
+            raf.seek((1L << 32) + 5);
+            byte[] b = new byte[4];
+            raf.readFully(b);
+            assertEquals("high", new String(b));
+        }
+        MemorySegment low = buffer(4);
+        MemorySegment.copy("low!".getBytes(), 0, low, ValueLayout.JAVA_BYTE, 0, 4);
+        WriteFile(f, low, 4, null, new OVERLAPPED());
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000));
+        MemorySegment in = buffer(4);
+        OVERLAPPED r = new OVERLAPPED();
+        r.Offset = 5;
+        r.OffsetHigh = 1;
+        ReadFile(f, in, 4, null, r);
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000));
+        assertEquals("high", new String(in.toArray(ValueLayout.JAVA_BYTE)));
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(p.toFile(), "r")) {
+            byte[] b = new byte[4];
+            raf.readFully(b);
+            assertEquals("low!", new String(b), "Offset 0 wrote at 0, not at the file pointer (3)");
+        }
+        assertTrue(SetFilePointerEx(f, 0, pos, FILE_CURRENT));
+        assertEquals(3, pos.QuadPart, "the file pointer did not move");
+    }
+
+    @Test
+    @DisplayName("FILE-7 RET-7 a cached read still goes pending on Linux and queues its packet with the count, in skip "
+            + "mode too (Windows may complete it at once)")
+    void cachedReadGoesPending() throws Exception {
+        byte[] data = pattern(4096);
+        Path p = fileWith(data);
+        Files.readAllBytes(p);  // in the page cache
+        HANDLE f = openOverlapped(p, GENERIC_READ);
+        CreateIoCompletionPort(f, port, 7L, 0);
+        for (boolean skip : new boolean[] {false, true}) {
+            if (skip) {
+                assertTrue(SetFileCompletionNotificationModes(f, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+            }
+            OVERLAPPED o = new OVERLAPPED();
+            DWORDByReference n = new DWORDByReference(0xDEADBEEF);
+            assertFalse(ReadFile(f, buffer(4096), 4096, n, o), "the Linux behaviour: pending, never inline");
+            assertEquals(ERROR_IO_PENDING, GetLastError());
+            assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000), () -> "error " + GetLastError());
+            assertSame(o, ov.value);
+            assertEquals(7L, key.longValue());
+            assertEquals(4096, bytes.value);
+            assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 50), "one packet");
+        }
+    }
+
+    @Test
+    @DisplayName("FILE-12 closing a FIFO with two reads pending: two packets, 995, the file's key; closing again is "
+            + "ERROR_INVALID_HANDLE")
+    void closeCancelsPendingReads() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mk.waitFor());
+        HANDLE f = CreateFile(fifo.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED, null);
+        assertNotEquals(INVALID_HANDLE_VALUE, f, () -> "error " + GetLastError());
+        CreateIoCompletionPort(f, port, 12L, 0);
+        HANDLE e = track(CreateEvent(null, true, false, null));
+        OVERLAPPED a = new OVERLAPPED();
+        a.hEvent = e;
+        OVERLAPPED b = new OVERLAPPED();
+        assertFalse(ReadFile(f, buffer(16), 16, null, a));
+        assertEquals(ERROR_IO_PENDING, GetLastError());
+        assertFalse(ReadFile(f, buffer(16), 16, null, b));
+        assertEquals(ERROR_IO_PENDING, GetLastError());
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 100), "nothing to read: both pend");
+        assertTrue(CloseHandle(f));
+        Set<OVERLAPPED> seen = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 5000));
+            assertNotNull(ov.value, () -> "a packet, error " + GetLastError());
+            assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+            assertEquals(12L, key.longValue());
+            assertEquals(0, bytes.value);
+            seen.add(ov.value);
+        }
+        assertEquals(Set.of(a, b), seen);
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 0), "the event is set");
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 100), "exactly two");
+        assertFalse(CloseHandle(f));
+        assertEquals(ERROR_INVALID_HANDLE, GetLastError());
     }
 }

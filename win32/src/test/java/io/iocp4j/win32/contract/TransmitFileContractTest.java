@@ -71,7 +71,7 @@ class TransmitFileContractTest {
     }
 
     @Test
-    @DisplayName("TF-2 the OVERLAPPED's Offset is the start in the file")
+    @DisplayName("TF-2 OVL-3 the OVERLAPPED's Offset is the start in the file")
     void fromOffset() throws Exception {
         HANDLE f = file("0123456789abcdefghij");
         HANDLE port = t.port();
