@@ -55,7 +55,7 @@ class CompletionPortContractTest {
     }
 
     @Test
-    @DisplayName("CICP-4 a closed port handle is invalid, and closing it twice fails with ERROR_INVALID_HANDLE")
+    @DisplayName("CICP-4 SUB-14 a closed port handle is invalid, and closing it twice fails with ERROR_INVALID_HANDLE")
     void closeTwice() {
         HANDLE p = CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 0);
         assertTrue(CloseHandle(p));
@@ -102,7 +102,7 @@ class CompletionPortContractTest {
     }
 
     @Test
-    @DisplayName("GQCS-3 timeout: FALSE, WAIT_TIMEOUT, NULL overlapped, bytes and key untouched")
+    @DisplayName("GQCS-3 SUB-7 timeout: FALSE, WAIT_TIMEOUT, NULL overlapped, bytes and key untouched")
     void timeoutLeavesOutputs() {
         HANDLE p = newPort(0);
         bytes.value = 0xDEADBEEF;
@@ -223,7 +223,7 @@ class CompletionPortContractTest {
     }
 
     @Test
-    @DisplayName("GQCS-9 waiters are released LIFO")
+    @DisplayName("GQCS-9 SUB-8 waiters are released LIFO (packets stay FIFO, GQCS-8)")
     void lifoWaiters() throws InterruptedException {
         HANDLE p = newPort(0);
         List<String> order = Collections.synchronizedList(new ArrayList<>());

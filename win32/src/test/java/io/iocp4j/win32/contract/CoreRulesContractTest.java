@@ -36,7 +36,8 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("CORE-6 an AcceptEx issued before association still completes on the port it is associated with later")
+    @DisplayName("CORE-6 SUB-13 an AcceptEx issued before association still completes on the port it is associated "
+            + "with later")
     void associationReadAtCompletion() {
         HANDLE port = t.port();
         SOCKADDR_IN[] addr = new SOCKADDR_IN[1];
@@ -52,7 +53,8 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("CICP-11 closing the port with a receive pending: data later completes it, its event fires, nothing crashes")
+    @DisplayName("CICP-11 closing the port with a receive pending: data later completes it, its event fires, nothing "
+            + "crashes")
     void portClosedUnderPendingIo() {
         HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 0);
         SOCKET[] p = t.pair();
@@ -81,7 +83,8 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("GQCSX-6 limit 1: one GetQueuedCompletionStatusEx takes all 64 queued packets; a second waiter stays blocked")
+    @DisplayName("GQCSX-6 limit 1: one GetQueuedCompletionStatusEx takes all 64 queued packets; a second waiter stays "
+            + "blocked")
     void batchCountsAsOneThread() throws InterruptedException {
         HANDLE port = t.track(CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 1));
         for (int i = 0; i < 64; i++) {
@@ -130,7 +133,7 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("SKIP-1 SKIP-4 skip mode is sticky; an operation that goes pending still queues its packet")
+    @DisplayName("SKIP-1 SKIP-4 SUB-1 skip mode is sticky; an operation that goes pending still queues its packet")
     void skipModes() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -209,8 +212,8 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("RET-5 RET-7 with the data already there a receive returns 0 or goes pending, and either way queues "
-            + "one packet with the bytes; a FIN already received gives a 0-byte packet")
+    @DisplayName("RET-5 SUB-1 RET-7 with the data already there a receive returns 0 or goes pending, and either "
+            + "way queues one packet with the bytes; a FIN already received gives a 0-byte packet")
     void immediateSuccessStillQueues() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -296,7 +299,7 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("CORE-4 a thread spinning on Internal sees InternalHigh and the data consistent, every time")
+    @DisplayName("CORE-4 LNX-26 a thread spinning on Internal sees InternalHigh and the data consistent, every time")
     void publicationOrder() {
         SOCKET[] p = t.pair();
         MemorySegment buf = t.buffer(8);
@@ -349,7 +352,7 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("OVL-7 with -Diocp4j.debug=true, reusing an in-flight OVERLAPPED fails fast")
+    @DisplayName("OVL-7 SUB-3 with -Diocp4j.debug=true, reusing an in-flight OVERLAPPED fails fast")
     void reuseInFlightDiagnosed() {
         SOCKET[] p = t.pair();
         OVERLAPPED ov = new OVERLAPPED();

@@ -46,7 +46,8 @@ class DatagramAndRoutineContractTest {
     }
 
     @Test
-    @DisplayName("DGRAM-1 DGRAM-2 a pending WSARecvFrom: sender's address at completion; truncation is 234 / 10040")
+    @DisplayName("DGRAM-1 DGRAM-2 LNX-11 a pending WSARecvFrom: sender's address at completion; truncation is 234 / "
+            + "10040")
     void receiveFromAndTruncation() {
         HANDLE port = t.port();
         SOCKET rx = t.udp();
@@ -210,7 +211,7 @@ class DatagramAndRoutineContractTest {
     }
 
     @Test
-    @DisplayName("DGRAM-3 a zero-length datagram completes a receive with TRUE and 0 bytes")
+    @DisplayName("DGRAM-3 LNX-11 a zero-length datagram completes a receive with TRUE and 0 bytes")
     void emptyDatagram() {
         HANDLE port = t.port();
         SOCKET rx = t.udp();
@@ -227,7 +228,8 @@ class DatagramAndRoutineContractTest {
     }
 
     @Test
-    @DisplayName("DGRAM-5 DGRAM-6 unbound receive is WSAEINVAL; a 70,000-byte datagram is WSAEMSGSIZE; no packets")
+    @DisplayName("DGRAM-5 DGRAM-6 LNX-12 unbound receive is WSAEINVAL; a 70,000-byte datagram is WSAEMSGSIZE; no "
+            + "packets")
     void datagramErrors() {
         HANDLE port = t.port();
         SOCKET u = t.udp();
@@ -246,8 +248,8 @@ class DatagramAndRoutineContractTest {
     }
 
     @Test
-    @DisplayName("APC-4 CORE-3 a completion routine runs once, on the issuing thread, only inside SleepEx, with WSA codes "
-            + "and the receive flags")
+    @DisplayName("APC-4 CORE-3 a completion routine runs once, on the issuing thread, only inside SleepEx, with WSA "
+            + "codes and the receive flags")
     void completionRoutine() throws InterruptedException {
         SOCKET[] p = t.pair();
         List<String> calls = new ArrayList<>();

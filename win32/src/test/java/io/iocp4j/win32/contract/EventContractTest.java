@@ -198,7 +198,7 @@ class EventContractTest {
     }
 
     @Test
-    @DisplayName("APC-1 APC-2 APCs run in FIFO order, including ones queued by an APC, all in one SleepEx")
+    @DisplayName("APC-1 APC-2 LNX-17 APCs run in FIFO order, including ones queued by an APC, all in one SleepEx")
     void apcOrder() {
         List<String> order = new ArrayList<>();
         QueueUserAPC(d -> {
@@ -213,7 +213,8 @@ class EventContractTest {
     }
 
     @Test
-    @DisplayName("issue 4: an APC queued to a thread blocked in SleepEx(INFINITE, TRUE) runs within 10 ms (median of 20)")
+    @DisplayName("issue 4 LNX-17: an APC queued to a thread blocked in SleepEx(INFINITE, TRUE) runs within 10 ms "
+            + "(median of 20)")
     void apcLatency() throws InterruptedException {
         long[] latencies = new long[20];
         for (int i = 0; i < latencies.length; i++) {
@@ -299,8 +300,8 @@ class EventContractTest {
     }
 
     @Test
-    @DisplayName("GOR-4 ERR-1 NTSTATUS sweep: a hand-set Internal gives TRUE only for success, else the Win32 code from "
-            + "GetOverlappedResult and the WSA code from WSAGetOverlappedResult (table 14.2)")
+    @DisplayName("GOR-4 ERR-1 NTSTATUS sweep: a hand-set Internal gives TRUE only for success, else the Win32 code "
+            + "from GetOverlappedResult and the WSA code from WSAGetOverlappedResult (table 14.2)")
     void statusSweep() {
         SOCKET s = t.tcp();
         int inval = 10022;

@@ -284,7 +284,7 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("FILE-1 dispositions and their errors")
+    @DisplayName("FILE-1 SUB-14 dispositions and their errors; failure is INVALID_HANDLE_VALUE")
     void dispositions() throws Exception {
         Path p = dir.resolve("d.bin");
         String s = p.toString();
@@ -403,7 +403,8 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("FILE-6 FILE_FLAG_NO_BUFFERING: unaligned offset, length or buffer is ERROR_INVALID_PARAMETER; EOF is not rounded")
+    @DisplayName("FILE-6 LNX-20 FILE_FLAG_NO_BUFFERING: unaligned offset, length or buffer is "
+            + "ERROR_INVALID_PARAMETER; EOF is not rounded")
     void unbufferedAlignment() throws Exception {
         HANDLE f = track(CreateFile(fileWith(pattern(5000)).toString(), GENERIC_READ, 0, null, OPEN_EXISTING,
                 FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, null));
@@ -454,7 +455,8 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("RFX-1 RFX-2 RFX-4 ReadFileEx: TRUE, the routine runs once, on this thread, in SleepEx, with Win32 codes")
+    @DisplayName("RFX-1 RFX-2 RFX-4 ReadFileEx: TRUE, the routine runs once, on this thread, in SleepEx, with Win32 "
+            + "codes")
     void readFileEx() throws Exception {
         HANDLE f = openOverlapped(fileWith(pattern(100)), GENERIC_READ);
         java.util.List<String> calls = new java.util.ArrayList<>();

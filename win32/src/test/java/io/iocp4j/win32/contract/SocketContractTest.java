@@ -70,7 +70,8 @@ class SocketContractTest {
     }
 
     @Test
-    @DisplayName("CORE-3 ERR-1 GQCS-2 RECV-8 SOCK-4 a reset: 64 from GQCS, 10054 from WSAGetOverlappedResult, then latched")
+    @DisplayName("CORE-3 ERR-1 GQCS-2 RECV-8 SOCK-4 SUB-12 LNX-10 a reset: 64 from GQCS, 10054 from "
+            + "WSAGetOverlappedResult, then latched")
     void resetMapsAndLatches() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -116,7 +117,7 @@ class SocketContractTest {
     }
 
     @Test
-    @DisplayName("RECV-9 CAN-6 closing a socket with a pending receive: one packet, 1236, the socket's key")
+    @DisplayName("RECV-9 CAN-6 SUB-4 closing a socket with a pending receive: one packet, 1236, the socket's key")
     void localCloseAborts() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -157,7 +158,8 @@ class SocketContractTest {
     }
 
     @Test
-    @DisplayName("SOCK-2 SEND-3 two pending receives take the bytes in issue order; two large sends never interleave")
+    @DisplayName("SOCK-2 SEND-3 SUB-11 LNX-3 two pending receives take the bytes in issue order; two large sends "
+            + "never interleave")
     void issueOrder() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -202,7 +204,7 @@ class SocketContractTest {
     }
 
     @Test
-    @DisplayName("SEND-2 a 64 MiB send to a slow reader completes once, with every byte")
+    @DisplayName("SEND-2 LNX-5 a 64 MiB send to a slow reader completes once, with every byte")
     void bigSendCompletesInFull() throws InterruptedException {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -252,7 +254,7 @@ class SocketContractTest {
     }
 
     @Test
-    @DisplayName("RECV-4 a zero-byte receive waits for data and consumes nothing")
+    @DisplayName("RECV-4 LNX-4 a zero-byte receive waits for data and consumes nothing")
     void zeroByteReceive() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -282,7 +284,7 @@ class SocketContractTest {
     }
 
     @Test
-    @DisplayName("SOCK-5 shutdown latches: SD_SEND -> sends WSAESHUTDOWN, peer reads 0, receives still work")
+    @DisplayName("SOCK-5 LNX-10 shutdown latches: SD_SEND -> sends WSAESHUTDOWN, peer reads 0, receives still work")
     void shutdownLatches() {
         SOCKET[] p = t.pair();
         assertEquals(0, shutdown(p[0], SD_SEND));
@@ -302,7 +304,8 @@ class SocketContractTest {
     }
 
     @Test
-    @DisplayName("ACC-3 ACC-5 ACC-7 AcceptEx: completes on the listener's key; GetAcceptExSockaddrs gives both ends")
+    @DisplayName("ACC-3 ACC-5 ACC-7 LNX-21 AcceptEx: completes on the listener's key; GetAcceptExSockaddrs gives both "
+            + "ends")
     void acceptEx() {
         HANDLE port = t.port();
         SOCKADDR_IN[] addr = new SOCKADDR_IN[1];
@@ -345,7 +348,7 @@ class SocketContractTest {
     }
 
     @Test
-    @DisplayName("ACC-6 AcceptEx with a receive length completes with the first data")
+    @DisplayName("ACC-6 LNX-21 AcceptEx with a receive length completes with the first data")
     void acceptExWithData() {
         HANDLE port = t.port();
         SOCKADDR_IN[] addr = new SOCKADDR_IN[1];
@@ -523,7 +526,8 @@ class SocketContractTest {
     }
 
     @Test
-    @DisplayName("LNX-8 CICP-10 a closed socket's pending receive aborts exactly once while 1000 new sockets appear")
+    @DisplayName("LNX-8 CICP-10 SUB-5 a closed socket's pending receive aborts exactly once while 1000 new sockets "
+            + "appear")
     void fdReuseNeverConfuses() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();

@@ -58,7 +58,8 @@ class SocketFaultContractTest {
     }
 
     @Test
-    @DisplayName("CAN-6 issue 3: close with 1,000 pending receives gives 1,000 packets, all aborted, none lost or doubled")
+    @DisplayName("CAN-6 issue 3: close with 1,000 pending receives gives 1,000 packets, all aborted, none lost or "
+            + "doubled")
     void closeWithThousandPending() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -126,7 +127,8 @@ class SocketFaultContractTest {
     }
 
     @Test
-    @DisplayName("CAN-7 a receive issued by a thread that exits still completes with its data")
+    @DisplayName("CAN-7 SUB-9 LNX-23 a receive on a port-associated socket issued by a thread that exits still "
+            + "completes with its data")
     void issuerExit() throws InterruptedException {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();

@@ -43,7 +43,8 @@ class TransmitFileContractTest {
     }
 
     @Test
-    @DisplayName("TF-1 EXT-1 head + file + tail as one operation; the byte count is the sum; TF_DISCONNECT ends the stream")
+    @DisplayName("TF-1 EXT-1 head + file + tail as one operation; the byte count is the sum; TF_DISCONNECT ends the "
+            + "stream")
     void headFileTail() throws Exception {
         String body = "x".repeat(200_000) + "end";
         HANDLE f = file(body);
