@@ -594,4 +594,98 @@ class OverlappedFileContractTest {
         assertFalse(CloseHandle(f));
         assertEquals(ERROR_INVALID_HANDLE, GetLastError());
     }
+
+    @Test
+    @DisplayName("LNX-18 CAN-5 cancelling regular-file reads is best effort: each completes exactly once, in full or "
+            + "with 995")
+    void fileCancelBestEffort() throws Exception {
+        byte[] data = pattern(4 << 20);
+        HANDLE f = openOverlapped(fileWith(data), GENERIC_READ);
+        CreateIoCompletionPort(f, port, 3L, 0);
+        int n = 32;
+        int size = 128 << 10;
+        OVERLAPPED[] ops = new OVERLAPPED[n];
+        MemorySegment[] bufs = new MemorySegment[n];
+        for (int i = 0; i < n; i++) {
+            ops[i] = new OVERLAPPED();
+            ops[i].Offset = i * size;
+            bufs[i] = buffer(size);
+            assertFalse(ReadFile(f, bufs[i], size, null, ops[i]));
+            assertEquals(ERROR_IO_PENDING, GetLastError());
+        }
+        assertTrue(CancelIoEx(f, null) || GetLastError() == ERROR_NOT_FOUND);
+        Set<OVERLAPPED> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            boolean ok = GetQueuedCompletionStatus(port, bytes, key, ov, 5000);
+            assertNotNull(ov.value, () -> "a packet, error " + GetLastError());
+            assertTrue(seen.add(ov.value), "each read completes once");
+            if (ok) {
+                assertEquals(size, bytes.value);
+                int k = java.util.Arrays.asList(ops).indexOf(ov.value);
+                for (int j = 0; j < size; j += 509) {
+                    assertEquals(data[k * size + j], bufs[k].get(ValueLayout.JAVA_BYTE, j));
+                }
+            } else {
+                assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+                assertEquals(0, bytes.value);
+            }
+        }
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 100), "no more packets");
+    }
+
+    @Test
+    @DisplayName("LNX-19 FILE-3 Offset = OffsetHigh = 0xFFFFFFFF appends: two concurrent 100-byte appends give 200 "
+            + "bytes with no overlap")
+    void appendWrites() throws Exception {
+        Path p = dir.resolve("append.bin");
+        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_NEW,
+                FILE_FLAG_OVERLAPPED, null));
+        CreateIoCompletionPort(f, port, 1L, 0);
+        for (int round = 0; round < 10; round++) {
+            for (byte c : new byte[] {'a', 'b'}) {
+                MemorySegment src = buffer(100);
+                src.fill(c);
+                OVERLAPPED o = new OVERLAPPED();
+                o.Offset = 0xFFFFFFFF;
+                o.OffsetHigh = 0xFFFFFFFF;
+                boolean r = WriteFile(f, src, 100, null, o);
+                assertTrue(r || GetLastError() == ERROR_IO_PENDING, () -> "error " + GetLastError());
+            }
+            for (int i = 0; i < 2; i++) {
+                assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000), () -> "error " + GetLastError());
+                assertEquals(100, bytes.value);
+            }
+        }
+        byte[] onDisk = Files.readAllBytes(p);
+        assertEquals(2000, onDisk.length);
+        for (int block = 0; block < 20; block++) {
+            for (int i = 1; i < 100; i++) {
+                assertEquals(onDisk[block * 100], onDisk[block * 100 + i], "block " + block + " is one append");
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("LNX-25 FILE-1 share modes are not enforced on Linux: a second open with share mode 0 succeeds and "
+            + "both handles see the same file")
+    void shareModesIgnored() throws Exception {
+        Path p = fileWith(new byte[16]);
+        HANDLE a = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED, null));
+        HANDLE b = CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED, null);
+        assertNotEquals(INVALID_HANDLE_VALUE, b, () -> "Windows would fail with 32; here error " + GetLastError());
+        track(b);
+        MemorySegment src = buffer(4);
+        MemorySegment.copy("AbCd".getBytes(), 0, src, ValueLayout.JAVA_BYTE, 0, 4);
+        OVERLAPPED w = new OVERLAPPED();
+        WriteFile(a, src, 4, null, w);
+        DWORDByReference n = new DWORDByReference();
+        assertTrue(GetOverlappedResult(a, w, n, true));
+        MemorySegment in = buffer(4);
+        OVERLAPPED r = new OVERLAPPED();
+        ReadFile(b, in, 4, null, r);
+        assertTrue(GetOverlappedResult(b, r, n, true));
+        assertEquals("AbCd", new String(in.toArray(ValueLayout.JAVA_BYTE)));
+    }
 }

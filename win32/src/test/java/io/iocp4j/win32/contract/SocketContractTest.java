@@ -944,4 +944,38 @@ class SocketContractTest {
             assertEquals(WSAECONNRESET, WSAGetLastError());
         }
     }
+
+    @Test
+    @DisplayName("LNX-14 Windows constants and layouts at the API: AF_INET6 23, SOL_SOCKET 0xFFFF, SO_REUSEADDR 4, "
+            + "SO_RCVBUF 0x1002, INVALID_SOCKET ~0, SOCKADDR_IN 16 and SOCKADDR_IN6 28 bytes, translated for Linux")
+    void windowsNumbers() {
+        assertEquals(23, AF_INET6);
+        assertEquals(2, AF_INET);
+        assertEquals(0xFFFF, SOL_SOCKET);
+        assertEquals(4, SO_REUSEADDR);
+        assertEquals(0x1002, SO_RCVBUF);
+        assertEquals(~0L, INVALID_SOCKET.value());
+        assertEquals(16, SOCKADDR_IN.SIZE);
+        assertEquals(28, io.iocp4j.win32.SOCKADDR_IN6.SIZE);
+        SOCKET s = t.tcp();
+        assertEquals(0, setsockopt(s, SOL_SOCKET, SO_RCVBUF, 100_000, 4), () -> "error " + WSAGetLastError());
+        INTByReference v = new INTByReference();
+        assertEquals(0, getsockopt(s, SOL_SOCKET, SO_RCVBUF, v, new INTByReference(4)));
+        assertTrue(v.value >= 100_000, "SO_RCVBUF reached Linux: " + v.value);
+        assertEquals(0, setsockopt(s, SOL_SOCKET, SO_REUSEADDR, 1, 4));
+        assertEquals(0, getsockopt(s, SOL_SOCKET, SO_REUSEADDR, v, new INTByReference(4)));
+        assertNotEquals(0, v.value);
+        SOCKET six = t.track(socket(AF_INET6, SOCK_STREAM, IPPROTO_TCP));
+        io.iocp4j.win32.SOCKADDR_IN6 loop6 = new io.iocp4j.win32.SOCKADDR_IN6();
+        loop6.sin6_addr.u[15] = 1;
+        assertEquals(0, bind(six, loop6, io.iocp4j.win32.SOCKADDR_IN6.SIZE), () -> "bind ::1: " + WSAGetLastError());
+        io.iocp4j.win32.SOCKADDR_IN6 name = new io.iocp4j.win32.SOCKADDR_IN6();
+        name.sin6_family = 0;
+        INTByReference len = new INTByReference(io.iocp4j.win32.SOCKADDR_IN6.SIZE);
+        assertEquals(0, getsockname(six, name, len));
+        assertEquals(23, name.sin6_family, "Linux's AF_INET6 (10) comes back as Windows' 23");
+        assertEquals(28, len.value);
+        assertEquals(1, name.sin6_addr.u[15]);
+        assertNotEquals(0, name.sin6_port);
+    }
 }

@@ -317,4 +317,83 @@ class SocketFaultContractTest {
         assertEquals(0, k, () -> "recv error " + WSAGetLastError());
         assertEquals(accepted, got);
     }
+
+    @Test
+    @DisplayName("LNX-6 with FIONBIO on, 10,000 overlapped 64 KiB sends to a reader: every one completes in full, none "
+            + "with WSAEWOULDBLOCK")
+    void nonBlockingSocketStillWaitsInRing() throws InterruptedException {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[0], port, 1L, 0);
+        assertEquals(0, ioctlsocket(p[0], FIONBIO, new DWORDByReference(1)));
+        int n = 10_000;
+        int size = 64 << 10;
+        MemorySegment chunk = t.buffer(size);
+        long[] received = new long[1];
+        Thread reader = Thread.ofPlatform().start(() -> {
+            MemorySegment in = t.buffer(size);
+            int r;
+            while ((r = recv(p[1], in, size, 0)) > 0) {
+                received[0] += r;
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            int r = WSASend(p[0], new WSABUF[] {new WSABUF(chunk, size)}, 1, null, 0, new OVERLAPPED(), null);
+            assertTrue(r == 0 || WSAGetLastError() == WSA_IO_PENDING, () -> "send error " + WSAGetLastError());
+        }
+        OVERLAPPED_ENTRY[] entries = OVERLAPPED_ENTRY.array(64);
+        ULONGByReference removed = new ULONGByReference();
+        int done = 0;
+        while (done < n) {
+            assertTrue(GetQueuedCompletionStatusEx(port, entries, 64, removed, 30_000, false),
+                    "only " + done + " of " + n + " sends completed");
+            for (int i = 0; i < removed.value; i++) {
+                assertEquals(STATUS_SUCCESS, entries[i].Internal,
+                        "status 0x" + Long.toHexString(entries[i].Internal) + " after " + done);
+                assertEquals(size, entries[i].dwNumberOfBytesTransferred);
+                done++;
+            }
+        }
+        assertEquals(0, shutdown(p[0], SD_SEND));
+        reader.join();
+        assertEquals((long) n * size, received[0]);
+    }
+
+    @Test
+    @DisplayName("LNX-9 SUB-3 a cancelled receive's buffer is never written after its abort is reported")
+    void cancelledBufferStaysUntouched() {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[1], port, 1L, 0);
+        MemorySegment fresh = t.buffer(64);
+        for (int round = 0; round < 200; round++) {
+            MemorySegment old = t.buffer(64);
+            old.fill((byte) 0x55);
+            OVERLAPPED ov = new OVERLAPPED();
+            WSARecv(p[1], new WSABUF[] {new WSABUF(old, 64)}, 1, null, new DWORDByReference(), ov, null);
+            if (round % 2 == 1) {
+                t.sendText(p[0], "r" + round);  // data racing with the cancel
+            }
+            CancelIoEx(p[1], ov);
+            boolean ok = GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000);
+            assertSame(ov, t.ov.value);
+            int taken = ok ? t.bytes.value : 0;
+            if (!ok) {
+                assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+                assertEquals(0, t.bytes.value);
+            }
+            String expected = round % 2 == 1 ? "r" + round : "";
+            if (taken < expected.length()) {
+                OVERLAPPED next = new OVERLAPPED();
+                WSARecv(p[1], new WSABUF[] {new WSABUF(fresh, 64)}, 1, null, new DWORDByReference(), next, null);
+                assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+                assertSame(next, t.ov.value);
+                assertEquals(expected.length(), taken + t.bytes.value);
+            }
+            for (int i = taken; i < 64; i++) {
+                assertEquals((byte) 0x55, old.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i),
+                        "round " + round + ": byte " + i + " written after the completion");
+            }
+        }
+    }
 }
