@@ -634,12 +634,13 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("LNX-19 FILE-3 Offset = OffsetHigh = 0xFFFFFFFF appends: two concurrent 100-byte appends give 200 "
-            + "bytes with no overlap")
+    @DisplayName("LNX-19 FILE-3 Offset = OffsetHigh = 0xFFFFFFFF appends at the end of what is there: pairs of "
+            + "concurrent 100-byte appends never overlap")
     void appendWrites() throws Exception {
-        Path p = dir.resolve("append.bin");
-        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_NEW,
-                FILE_FLAG_OVERLAPPED, null));
+        byte[] existing = new byte[50];
+        java.util.Arrays.fill(existing, (byte) 'x');
+        Path p = fileWith(existing);
+        HANDLE f = openOverlapped(p, GENERIC_READ | GENERIC_WRITE);
         CreateIoCompletionPort(f, port, 1L, 0);
         for (int round = 0; round < 10; round++) {
             for (byte c : new byte[] {'a', 'b'}) {
@@ -657,12 +658,18 @@ class OverlappedFileContractTest {
             }
         }
         byte[] onDisk = Files.readAllBytes(p);
-        assertEquals(2000, onDisk.length);
+        assertEquals(2050, onDisk.length);
+        assertArrayEquals(existing, java.util.Arrays.copyOf(onDisk, 50), "what was there stays");
+        int[] count = new int[128];
         for (int block = 0; block < 20; block++) {
+            int start = 50 + block * 100;
+            count[onDisk[start]]++;
             for (int i = 1; i < 100; i++) {
-                assertEquals(onDisk[block * 100], onDisk[block * 100 + i], "block " + block + " is one append");
+                assertEquals(onDisk[start], onDisk[start + i], "block " + block + " is one append");
             }
         }
+        assertEquals(10, count['a']);
+        assertEquals(10, count['b']);
     }
 
     @Test
