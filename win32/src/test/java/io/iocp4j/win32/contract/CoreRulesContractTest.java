@@ -220,12 +220,7 @@ class CoreRulesContractTest {
         MemorySegment data = t.buffer(1024);
         data.fill((byte) 'r');
         assertEquals(1024, send(p[0], data, 1024, 0));
-        DWORDByReference avail = new DWORDByReference();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        do {
-            assertEquals(0, ioctlsocket(p[1], FIONREAD, avail));
-        } while (avail.value < 1024 && System.nanoTime() < deadline);
-        assertEquals(1024, avail.value, "the data is readable before the receive is issued");
+        assertEquals(1024, SocketTestSupport.awaitReadable(p[1], 1024), "readable before the receive is issued");
         CreateIoCompletionPort(p[1], port, 125L, 0);
         for (int expected : new int[] {1024, 0}) {
             if (expected == 0) {

@@ -75,16 +75,6 @@ class DatagramAndRoutineContractTest {
         assertEquals(WSAEMSGSIZE, WSAGetLastError());
     }
 
-    /** Waits until a datagram is queued on {@code rx} (FIONREAD is the size of the next one). */
-    private void awaitDatagram(SOCKET rx) {
-        DWORDByReference avail = new DWORDByReference();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        do {
-            assertEquals(0, ioctlsocket(rx, FIONREAD, avail));
-        } while (avail.value == 0 && System.nanoTime() < deadline);
-        assertTrue(avail.value > 0, "a datagram is queued");
-    }
-
     /** A bound UDP receiver associated with {@code port} (key 1) that already holds a 100-byte datagram. */
     private SOCKET receiverHolding100Bytes(HANDLE port) {
         SOCKET rx = t.udp();
@@ -95,7 +85,7 @@ class DatagramAndRoutineContractTest {
             text.append(i).append("abcdefghi");
         }
         assertEquals(100, sendTo(t.udp(), rxAddr, text.toString()));
-        awaitDatagram(rx);
+        SocketTestSupport.awaitReadable(rx, 1);
         return rx;
     }
 
@@ -150,7 +140,7 @@ class DatagramAndRoutineContractTest {
         SOCKET tx = t.udp();
         CreateIoCompletionPort(rx, port, 1L, 0);
         assertEquals(5, sendTo(tx, rxAddr, "first"));
-        awaitDatagram(rx);
+        SocketTestSupport.awaitReadable(rx, 1);
         OVERLAPPED ov = new OVERLAPPED();
         int r = WSARecvFrom(rx, new WSABUF[] {new WSABUF(t.buffer(1), 0)}, 1, null, new DWORDByReference(), null,
                 null, ov, null);
@@ -326,12 +316,7 @@ class DatagramAndRoutineContractTest {
         assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
         assertEquals(4, t.bytes.value);
         t.sendText(p[0], "xy");
-        DWORDByReference avail = new DWORDByReference();
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        do {
-            assertEquals(0, ioctlsocket(p[1], FIONREAD, avail));
-        } while (avail.value < 2 && System.nanoTime() < deadline);
-        assertEquals(2, avail.value);
+        assertEquals(2, SocketTestSupport.awaitReadable(p[1], 2));
     }
 
     @Test
