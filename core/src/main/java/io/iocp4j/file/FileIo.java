@@ -18,6 +18,9 @@ public final class FileIo extends OverlappedOperation {
     /** Kept reachable until delivery: the kernel writes into (or reads from) it. */
     private MemorySegment buffer;
     private int length;
+    /** Offset = OffsetHigh = 0xFFFFFFFF: write at the end of the file (FILE-3), atomically (LNX-19). */
+    public static final long APPEND = -1L;
+
     private long position;
     private boolean write;
     private int done;
@@ -40,7 +43,9 @@ public final class FileIo extends OverlappedOperation {
     @Override
     protected boolean prepare(SubmissionQueue sq, long userData) {
         long address = buffer.address() + done;
-        if (write) {
+        if (write && position == APPEND) {
+            Sqe.prepWrite(sq.sqes(), sq.next(), file.fd(), address, length - done, 0, Sqe.RWF_APPEND, userData);
+        } else if (write) {
             Sqe.prepWrite(sq.sqes(), sq.next(), file.fd(), address, length - done, position + done, userData);
         } else {
             Sqe.prepRead(sq.sqes(), sq.next(), file.fd(), address, length - done, position + done, userData);

@@ -49,6 +49,16 @@ public final class Sqe {
         prepRw(sqes, sqe, IORING_OP_WRITE, fd, buf, len, offset, userData);
     }
 
+    /** pwritev2's RWF_APPEND: the write goes at the end of the file, atomically, whatever the offset. */
+    public static final int RWF_APPEND = 0x10;
+
+    /** A write with pwritev2 {@code RWF_*} flags (e.g. {@link #RWF_APPEND}). */
+    public static void prepWrite(MemorySegment sqes, long sqe, int fd, long buf, int len, long offset, int rwFlags,
+                                 long userData) {
+        prepRw(sqes, sqe, IORING_OP_WRITE, fd, buf, len, offset, userData);
+        opFlags(sqes, sqe, rwFlags);
+    }
+
     public static void prepReadv(MemorySegment sqes, long sqe, int fd, long iovecs, int count, long offset,
                                  long userData) {
         prepRw(sqes, sqe, IORING_OP_READV, fd, iovecs, count, offset, userData);

@@ -70,7 +70,11 @@ final class SockaddrCodec {
         MemorySegment w = MemorySegment.ofArray(new byte[SOCKADDR_STORAGE.SIZE]);
         int len = toWindows(linux, linuxLength, w);
         short family = w.get(ValueLayout.JAVA_SHORT_UNALIGNED, 0);
-        if (!(target instanceof SOCKADDR_STORAGE) && target.family() != family) {
+        // An out-parameter: the type decides what it can hold, not the family field it happens to contain (C code
+        // zeroes these before getsockname/recvfrom).
+        short holds = target instanceof SOCKADDR_IN ? WinSock2.AF_INET
+                : target instanceof SOCKADDR_IN6 ? WinSock2.AF_INET6 : target.family();
+        if (!(target instanceof SOCKADDR_STORAGE) && holds != family) {
             return -1;
         }
         target.read(w);

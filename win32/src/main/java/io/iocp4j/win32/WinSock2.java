@@ -745,6 +745,9 @@ public final class WinSock2 {
         if (SocketApi.socket(s) == null) {
             return false;
         }
+        if (lpOverlapped == null) {
+            return LastError.fail(WSA_INVALID_PARAMETER);  // GOR-3
+        }
         if (lpOverlapped.Internal == NtStatus.STATUS_PENDING) {
             if (!fWait) {
                 return LastError.fail(WSA_IO_INCOMPLETE);

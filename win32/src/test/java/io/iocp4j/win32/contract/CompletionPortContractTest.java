@@ -55,7 +55,7 @@ class CompletionPortContractTest {
     }
 
     @Test
-    @DisplayName("CICP-4 a closed port handle is invalid, and closing it twice fails with ERROR_INVALID_HANDLE")
+    @DisplayName("CICP-4 SUB-14 a closed port handle is invalid, and closing it twice fails with ERROR_INVALID_HANDLE")
     void closeTwice() {
         HANDLE p = CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 0);
         assertTrue(CloseHandle(p));
@@ -102,7 +102,7 @@ class CompletionPortContractTest {
     }
 
     @Test
-    @DisplayName("GQCS-3 timeout: FALSE, WAIT_TIMEOUT, NULL overlapped, bytes and key untouched")
+    @DisplayName("GQCS-3 SUB-7 timeout: FALSE, WAIT_TIMEOUT, NULL overlapped, bytes and key untouched")
     void timeoutLeavesOutputs() {
         HANDLE p = newPort(0);
         bytes.value = 0xDEADBEEF;
@@ -116,6 +116,44 @@ class CompletionPortContractTest {
         assertEquals(0xDEADBEEF, bytes.value);
         assertEquals(0xDEADBEEFL, key.value);
         assertTrue(ms >= 95, "waited " + ms + " ms");
+    }
+
+    @Test
+    @DisplayName("GQCS-4 timeout 0 never blocks; a finite timeout is a deadline; INFINITE waits for a late packet")
+    void timeoutValues() throws InterruptedException {
+        HANDLE p = newPort(0);
+        long fastest = Long.MAX_VALUE;
+        for (int i = 0; i < 20; i++) {
+            long t0 = System.nanoTime();
+            assertFalse(GetQueuedCompletionStatus(p, bytes, key, ov, 0));
+            fastest = Math.min(fastest, System.nanoTime() - t0);
+            assertEquals(WAIT_TIMEOUT, GetLastError());
+        }
+        assertTrue(fastest < 1_000_000, "a zero timeout returned after " + fastest / 1000 + " us at best");
+        assertTrue(PostQueuedCompletionStatus(p, 1, 2L, null));
+        assertTrue(GetQueuedCompletionStatus(p, bytes, key, ov, 0), "timeout 0 takes a packet that is there");
+
+        long t0 = System.nanoTime();
+        assertFalse(GetQueuedCompletionStatus(p, bytes, key, ov, 250));
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(WAIT_TIMEOUT, GetLastError());
+        assertTrue(waited >= 245 && waited < 2000, "a 250 ms timeout waited " + waited + " ms");
+
+        Thread poster = Thread.ofPlatform().start(() -> {
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            PostQueuedCompletionStatus(p, 7, 8L, null);
+        });
+        t0 = System.nanoTime();
+        assertTrue(GetQueuedCompletionStatus(p, bytes, key, ov, INFINITE), () -> "error " + GetLastError());
+        waited = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(waited >= 1990, "INFINITE returned after " + waited + " ms, before the post");
+        assertEquals(7, bytes.value);
+        assertEquals(8L, key.longValue());
+        poster.join();
     }
 
     @Test
@@ -185,7 +223,7 @@ class CompletionPortContractTest {
     }
 
     @Test
-    @DisplayName("GQCS-9 waiters are released LIFO")
+    @DisplayName("GQCS-9 SUB-8 waiters are released LIFO (packets stay FIFO, GQCS-8)")
     void lifoWaiters() throws InterruptedException {
         HANDLE p = newPort(0);
         List<String> order = Collections.synchronizedList(new ArrayList<>());

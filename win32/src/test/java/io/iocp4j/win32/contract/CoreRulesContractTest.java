@@ -36,7 +36,8 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("CORE-6 an AcceptEx issued before association still completes on the port it is associated with later")
+    @DisplayName("CORE-6 SUB-13 an AcceptEx issued before association still completes on the port it is associated "
+            + "with later")
     void associationReadAtCompletion() {
         HANDLE port = t.port();
         SOCKADDR_IN[] addr = new SOCKADDR_IN[1];
@@ -52,7 +53,8 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("CICP-11 closing the port with a receive pending: data later completes it, its event fires, nothing crashes")
+    @DisplayName("CICP-11 closing the port with a receive pending: data later completes it, its event fires, nothing "
+            + "crashes")
     void portClosedUnderPendingIo() {
         HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 0);
         SOCKET[] p = t.pair();
@@ -81,7 +83,8 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("GQCSX-6 limit 1: one GetQueuedCompletionStatusEx takes all 64 queued packets; a second waiter stays blocked")
+    @DisplayName("GQCSX-6 limit 1: one GetQueuedCompletionStatusEx takes all 64 queued packets; a second waiter stays "
+            + "blocked")
     void batchCountsAsOneThread() throws InterruptedException {
         HANDLE port = t.track(CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 1));
         for (int i = 0; i < 64; i++) {
@@ -130,7 +133,7 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("SKIP-1 SKIP-4 skip mode is sticky; an operation that goes pending still queues its packet")
+    @DisplayName("SKIP-1 SKIP-4 SUB-1 skip mode is sticky; an operation that goes pending still queues its packet")
     void skipModes() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -154,7 +157,144 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("CORE-4 a thread spinning on Internal sees InternalHigh and the data consistent, every time")
+    @DisplayName("CORE-2 the notification matrix: a pending call sets its event and queues its packet at completion, "
+            + "whatever the status; an immediate failure does neither; bit 0 of hEvent keeps the packet away")
+    void notificationMatrix() {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[1], port, 2L, 0);
+        HANDLE e = t.track(CreateEvent(null, true, true, null));
+        OVERLAPPED ov = new OVERLAPPED();
+        ov.hEvent = e;
+        assertEquals(SOCKET_ERROR, WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null,
+                new DWORDByReference(), ov, null));
+        assertEquals(WSA_IO_PENDING, WSAGetLastError());
+        assertEquals(STATUS_PENDING, ov.Internal, "pending: Internal is STATUS_PENDING until completion");
+        assertEquals(WAIT_TIMEOUT, WaitForSingleObject(e, 0), "pending: the event is reset at issue");
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 0), "no packet before completion");
+        t.sendText(p[0], "abc");
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000), () -> "error " + GetLastError());
+        assertSame(ov, t.ov.value);
+        assertEquals(3, t.bytes.value);
+        assertEquals(STATUS_SUCCESS, ov.Internal);
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 0), "pending: the event is set at completion");
+
+        OVERLAPPED failing = new OVERLAPPED();
+        failing.hEvent = e;
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), failing, null);
+        assertTrue(CancelIoEx(p[1], failing));
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000), "a failed pending call queues too");
+        assertSame(failing, t.ov.value);
+        assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 0), "and sets its event");
+
+        OVERLAPPED tagged = new OVERLAPPED();
+        tagged.hEvent = e.withTag(1);
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), tagged, null);
+        t.sendText(p[0], "de");
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 5000));
+        DWORDByReference n = new DWORDByReference();
+        assertTrue(GetOverlappedResult(p[1], tagged, n, true));
+        assertEquals(2, n.value);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 100), "bit 0 of hEvent: no packet");
+
+        assertEquals(0, shutdown(p[1], SD_RECEIVE));
+        assertTrue(ResetEvent(e));
+        OVERLAPPED refused = new OVERLAPPED();
+        refused.hEvent = e;
+        assertEquals(SOCKET_ERROR, WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null,
+                new DWORDByReference(), refused, null));
+        assertEquals(WSAESHUTDOWN, WSAGetLastError());
+        assertEquals(STATUS_PENDING, refused.Internal, "immediate failure: Internal keeps STATUS_PENDING");
+        assertEquals(WAIT_TIMEOUT, WaitForSingleObject(e, 100), "immediate failure: the event is not signalled");
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 200), "immediate failure: no packet");
+        assertEquals(WAIT_TIMEOUT, GetLastError());
+    }
+
+    @Test
+    @DisplayName("RET-5 SUB-1 RET-7 with the data already there a receive returns 0 or goes pending, and either "
+            + "way queues one packet with the bytes; a FIN already received gives a 0-byte packet")
+    void immediateSuccessStillQueues() {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        MemorySegment data = t.buffer(1024);
+        data.fill((byte) 'r');
+        assertEquals(1024, send(p[0], data, 1024, 0));
+        assertEquals(1024, SocketTestSupport.awaitReadable(p[1], 1024), "readable before the receive is issued");
+        CreateIoCompletionPort(p[1], port, 125L, 0);
+        for (int expected : new int[] {1024, 0}) {
+            if (expected == 0) {
+                assertEquals(0, closesocket(p[0]));
+                assertEquals(0, recv(p[1], t.buffer(1), 1, MSG_PEEK), "the FIN has arrived");
+            }
+            OVERLAPPED ov = new OVERLAPPED();
+            DWORDByReference n = new DWORDByReference(0xDEADBEEF);
+            int r = WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(1024), 1024)}, 1, n, new DWORDByReference(), ov,
+                    null);
+            if (r == 0) {
+                assertEquals(expected, n.value, "immediate success reports the count");
+            } else {
+                assertEquals(SOCKET_ERROR, r);
+                assertEquals(WSA_IO_PENDING, WSAGetLastError());
+            }
+            assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000), () -> "error " + GetLastError());
+            assertEquals(125L, t.key.longValue());
+            assertEquals(expected, t.bytes.value);
+            assertSame(ov, t.ov.value);
+            assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 100), "exactly one packet");
+        }
+    }
+
+    @Test
+    @DisplayName("RET-7 LNX-2 on Linux every I/O goes pending even when it could complete at once; deterministic "
+            + "argument and state errors still fail immediately, with no packet")
+    void alwaysPending() {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[1], port, 1L, 0);
+        CreateIoCompletionPort(p[0], port, 2L, 0);
+        t.sendText(p[0], "ready");
+        assertEquals(5, recv(p[1], t.buffer(5), 5, MSG_PEEK), "data is buffered");
+        OVERLAPPED rx = new OVERLAPPED();
+        assertEquals(SOCKET_ERROR, WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null,
+                new DWORDByReference(), rx, null));
+        assertEquals(WSA_IO_PENDING, WSAGetLastError(), "a receive with data buffered still goes pending");
+        OVERLAPPED tx = new OVERLAPPED();
+        assertEquals(SOCKET_ERROR, WSASend(p[0], new WSABUF[] {new WSABUF(t.text("x"), 1)}, 1, null, 0, tx, null));
+        assertEquals(WSA_IO_PENDING, WSAGetLastError(), "a small send into an empty buffer still goes pending");
+        for (int i = 0; i < 2; i++) {
+            assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        }
+
+        SOCKET closed = t.tcp();
+        assertEquals(0, closesocket(closed));
+        SOCKET never = t.tcp();
+        CreateIoCompletionPort(never, port, 3L, 0);
+        SOCKET bound = t.tcp();
+        t.bindLoopback(bound);
+        CreateIoCompletionPort(bound, port, 4L, 0);
+        assertEquals(0, shutdown(p[1], SD_RECEIVE));
+        Object[][] cases = {
+            {closed, WSAENOTSOCK}, {never, WSAENOTCONN}, {p[1], WSAESHUTDOWN}
+        };
+        for (Object[] c : cases) {
+            OVERLAPPED ov = new OVERLAPPED();
+            assertEquals(SOCKET_ERROR, WSARecv((SOCKET) c[0], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null,
+                    new DWORDByReference(), ov, null));
+            assertEquals((int) c[1], WSAGetLastError());
+            assertEquals(STATUS_PENDING, ov.Internal);
+        }
+        OVERLAPPED inval = new OVERLAPPED();
+        assertEquals(SOCKET_ERROR, WSARecv(p[0], null, 0, null, new DWORDByReference(), inval, null));
+        assertEquals(WSAEINVAL, WSAGetLastError());
+        assertFalse(ConnectEx(bound, SocketTestSupport.loopback(9), SOCKADDR_IN.SIZE, null, 0, null, null));
+        assertEquals(ERROR_INVALID_PARAMETER, WSAGetLastError());
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 200), "none of them queued a packet");
+        assertEquals(WAIT_TIMEOUT, GetLastError());
+    }
+
+    @Test
+    @DisplayName("CORE-4 LNX-26 a thread spinning on Internal sees InternalHigh and the data consistent, every time")
     void publicationOrder() {
         SOCKET[] p = t.pair();
         MemorySegment buf = t.buffer(8);
@@ -207,7 +347,7 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("OVL-7 with -Diocp4j.debug=true, reusing an in-flight OVERLAPPED fails fast")
+    @DisplayName("OVL-7 SUB-3 with -Diocp4j.debug=true, reusing an in-flight OVERLAPPED fails fast")
     void reuseInFlightDiagnosed() {
         SOCKET[] p = t.pair();
         OVERLAPPED ov = new OVERLAPPED();

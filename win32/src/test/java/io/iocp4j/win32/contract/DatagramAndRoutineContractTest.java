@@ -46,7 +46,8 @@ class DatagramAndRoutineContractTest {
     }
 
     @Test
-    @DisplayName("DGRAM-1 DGRAM-2 a pending WSARecvFrom: sender's address at completion; truncation is 234 / 10040")
+    @DisplayName("DGRAM-1 DGRAM-2 LNX-11 a pending WSARecvFrom: sender's address at completion; truncation is 234 / "
+            + "10040")
     void receiveFromAndTruncation() {
         HANDLE port = t.port();
         SOCKET rx = t.udp();
@@ -74,8 +75,133 @@ class DatagramAndRoutineContractTest {
         assertEquals(WSAEMSGSIZE, WSAGetLastError());
     }
 
+    /** A bound UDP receiver associated with {@code port} (key 1) that already holds a 100-byte datagram. */
+    private SOCKET receiverHolding100Bytes(HANDLE port) {
+        SOCKET rx = t.udp();
+        SOCKADDR_IN rxAddr = t.bindLoopback(rx);
+        CreateIoCompletionPort(rx, port, 1L, 0);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            text.append(i).append("abcdefghi");
+        }
+        assertEquals(100, sendTo(t.udp(), rxAddr, text.toString()));
+        SocketTestSupport.awaitReadable(rx, 1);
+        return rx;
+    }
+
     @Test
-    @DisplayName("DGRAM-3 a zero-length datagram completes a receive with TRUE and 0 bytes")
+    @DisplayName("RET-4 SUB-2 a truncating receive of a datagram already queued: WSAEMSGSIZE at once or pending, and "
+            + "either way a packet FALSE/234 with 10 bytes")
+    void warningStillQueues() {
+        HANDLE port = t.port();
+        SOCKET rx = receiverHolding100Bytes(port);
+        MemorySegment small = t.buffer(10);
+        OVERLAPPED ov = new OVERLAPPED();
+        assertEquals(SOCKET_ERROR, WSARecvFrom(rx, new WSABUF[] {new WSABUF(small, 10)}, 1, null,
+                new DWORDByReference(), null, null, ov, null));
+        int err = WSAGetLastError();
+        assertTrue(err == WSAEMSGSIZE || err == WSA_IO_PENDING, "error " + err);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertSame(ov, t.ov.value, "a packet, not a timeout");
+        assertEquals(ERROR_MORE_DATA, GetLastError());
+        assertEquals(10, t.bytes.value);
+        assertEquals(STATUS_BUFFER_OVERFLOW, ov.Internal);
+        assertEquals("0abcdefghi", SocketTestSupport.text(small, 10));
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 100), "exactly one packet");
+        assertNull(t.ov.value);
+    }
+
+    @Test
+    @DisplayName("SKIP-2 RET-7 under skip mode a truncating receive goes pending on Linux, so its FALSE/234 packet is "
+            + "queued (Windows' immediate WSAEMSGSIZE would queue none)")
+    void warningUnderSkipMode() {
+        HANDLE port = t.port();
+        SOCKET rx = receiverHolding100Bytes(port);
+        assertTrue(SetFileCompletionNotificationModes(rx, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+        OVERLAPPED ov = new OVERLAPPED();
+        assertEquals(SOCKET_ERROR, WSARecvFrom(rx, new WSABUF[] {new WSABUF(t.buffer(10), 10)}, 1, null,
+                new DWORDByReference(), null, null, ov, null));
+        assertEquals(WSA_IO_PENDING, WSAGetLastError(), "the Linux behaviour: nothing completes inline");
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertSame(ov, t.ov.value, "a pending operation queues its packet even in skip mode");
+        assertEquals(ERROR_MORE_DATA, GetLastError());
+        assertEquals(10, t.bytes.value);
+        DWORDByReference n = new DWORDByReference();
+        assertFalse(WSAGetOverlappedResult(rx, ov, n, false, new DWORDByReference()));
+        assertEquals(WSAEMSGSIZE, WSAGetLastError());
+    }
+
+    @Test
+    @DisplayName("DGRAM-4 a zero-byte receive on UDP takes the next datagram and reports it truncated")
+    void zeroByteDatagramReceive() {
+        HANDLE port = t.port();
+        SOCKET rx = t.udp();
+        SOCKADDR_IN rxAddr = t.bindLoopback(rx);
+        SOCKET tx = t.udp();
+        CreateIoCompletionPort(rx, port, 1L, 0);
+        assertEquals(5, sendTo(tx, rxAddr, "first"));
+        SocketTestSupport.awaitReadable(rx, 1);
+        OVERLAPPED ov = new OVERLAPPED();
+        int r = WSARecvFrom(rx, new WSABUF[] {new WSABUF(t.buffer(1), 0)}, 1, null, new DWORDByReference(), null,
+                null, ov, null);
+        assertEquals(SOCKET_ERROR, r);
+        int err = WSAGetLastError();
+        if (err == WSA_IO_PENDING) {
+            assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+            assertSame(ov, t.ov.value);
+            assertEquals(ERROR_MORE_DATA, GetLastError());
+            assertEquals(0, t.bytes.value);
+        } else {
+            assertEquals(WSAEMSGSIZE, err);
+        }
+        MemorySegment next = t.buffer(16);
+        OVERLAPPED ov2 = new OVERLAPPED();
+        WSARecvFrom(rx, new WSABUF[] {new WSABUF(next, 16)}, 1, null, new DWORDByReference(), null, null, ov2, null);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 200), "the first datagram was consumed");
+        assertEquals(6, sendTo(tx, rxAddr, "second"));
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertSame(ov2, t.ov.value);
+        assertEquals("second", SocketTestSupport.text(next, 6));
+    }
+
+    @Test
+    @DisplayName("DGRAM-7 LNX-24 ICMP port unreachable: a connected UDP socket's receive fails with 1234 / 10054; "
+            + "on Linux an unconnected socket is not told")
+    void portUnreachable() {
+        HANDLE port = t.port();
+        SOCKET gone = t.udp();
+        SOCKADDR_IN nobody = t.bindLoopback(gone);
+        assertEquals(0, closesocket(gone));
+        SOCKET u = t.udp();
+        t.bindLoopback(u);
+        CreateIoCompletionPort(u, port, 1L, 0);
+        assertEquals(0, WSAIoctl(u, SIO_UDP_CONNRESET, Boolean.TRUE, 4, null, 0, new DWORDByReference(), null, null));
+        assertEquals(0, connect(u, nobody, SOCKADDR_IN.SIZE));
+        assertEquals(1, send(u, t.text("x"), 1, 0));
+        OVERLAPPED ov = new OVERLAPPED();
+        WSARecv(u, new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        assertSame(ov, t.ov.value);
+        assertEquals(ERROR_PORT_UNREACHABLE, GetLastError());
+        assertEquals(STATUS_PORT_UNREACHABLE, ov.Internal);
+        DWORDByReference n = new DWORDByReference();
+        assertFalse(WSAGetOverlappedResult(u, ov, n, false, new DWORDByReference()));
+        assertEquals(WSAECONNRESET, WSAGetLastError());
+
+        SOCKET loose = t.udp();
+        t.bindLoopback(loose);
+        assertEquals(1, sendTo(loose, nobody, "y"));
+        CreateIoCompletionPort(loose, port, 2L, 0);  // after the send, whose own packet would otherwise be queued
+        OVERLAPPED ov2 = new OVERLAPPED();
+        WSARecvFrom(loose, new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), null, null,
+                ov2, null);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 300), "the Linux behaviour: no error");
+        assertEquals(WAIT_TIMEOUT, GetLastError());
+        assertTrue(CancelIoEx(loose, ov2), "the receive is still pending");
+    }
+
+    @Test
+    @DisplayName("DGRAM-3 LNX-11 a zero-length datagram completes a receive with TRUE and 0 bytes")
     void emptyDatagram() {
         HANDLE port = t.port();
         SOCKET rx = t.udp();
@@ -92,7 +218,8 @@ class DatagramAndRoutineContractTest {
     }
 
     @Test
-    @DisplayName("DGRAM-5 DGRAM-6 unbound receive is WSAEINVAL; a 70,000-byte datagram is WSAEMSGSIZE; no packets")
+    @DisplayName("DGRAM-5 DGRAM-6 LNX-12 unbound receive is WSAEINVAL; a 70,000-byte datagram is WSAEMSGSIZE; no "
+            + "packets")
     void datagramErrors() {
         HANDLE port = t.port();
         SOCKET u = t.udp();
@@ -111,20 +238,22 @@ class DatagramAndRoutineContractTest {
     }
 
     @Test
-    @DisplayName("APC CORE-3 a completion routine runs on the issuing thread only inside SleepEx, with WSA codes")
+    @DisplayName("APC-4 CORE-3 a completion routine runs once, on the issuing thread, only inside SleepEx, with WSA "
+            + "codes and the receive flags")
     void completionRoutine() throws InterruptedException {
         SOCKET[] p = t.pair();
         List<String> calls = new ArrayList<>();
         OVERLAPPED ov = new OVERLAPPED();
         Thread me = Thread.currentThread();
         int r = WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(16), 16)}, 1, null, new DWORDByReference(), ov,
-                (err, n, o, flags) -> calls.add(err + "/" + n + "/" + (o == ov) + "/" + (Thread.currentThread() == me)));
+                (err, n, o, flags) -> calls.add(err + "/" + n + "/" + (o == ov) + "/" + (Thread.currentThread() == me)
+                        + "/" + flags));
         assertTrue(r == 0 || WSAGetLastError() == WSA_IO_PENDING);
         t.sendText(p[0], "hello");
         Thread.sleep(200);
         assertTrue(calls.isEmpty(), "routines never run outside alertable waits");
         assertEquals(WAIT_IO_COMPLETION, SleepEx(5000, true));
-        assertEquals(List.of("0/5/true/true"), calls);
+        assertEquals(List.of("0/5/true/true/0"), calls);
         OVERLAPPED ov2 = new OVERLAPPED();
         WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(16), 16)}, 1, null, new DWORDByReference(), ov2,
                 (err, n, o, flags) -> calls.add("reset " + err));
@@ -187,16 +316,12 @@ class DatagramAndRoutineContractTest {
         assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
         assertEquals(4, t.bytes.value);
         t.sendText(p[0], "xy");
-        DWORDByReference avail = new DWORDByReference();
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        do {
-            assertEquals(0, ioctlsocket(p[1], FIONREAD, avail));
-        } while (avail.value < 2 && System.nanoTime() < deadline);
-        assertEquals(2, avail.value);
+        assertEquals(2, SocketTestSupport.awaitReadable(p[1], 2));
     }
 
     @Test
-    @DisplayName("CAN CancelIo cancels only the calling thread's operations on the handle")
+    @DisplayName("CAN-3 CancelIo cancels only the calling thread's operations on the handle; it is TRUE with nothing "
+            + "to cancel")
     void cancelIoIsPerThread() throws InterruptedException {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -209,9 +334,16 @@ class DatagramAndRoutineContractTest {
         other.join();
         assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000), "the other thread's send completes");
         assertSame(theirs, t.ov.value);
+        boolean[] otherCancel = new boolean[1];
+        Thread canceller = Thread.ofPlatform().start(() -> otherCancel[0] = CancelIo(p[1]));
+        canceller.join();
+        assertTrue(otherCancel[0], "another thread's CancelIo is TRUE");
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 200), "and leaves this thread's receive");
+        assertEquals(WAIT_TIMEOUT, GetLastError());
         assertTrue(CancelIo(p[1]));
         assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
         assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
         assertSame(mine, t.ov.value);
+        assertTrue(CancelIo(t.tcp()), "an idle socket");
     }
 }

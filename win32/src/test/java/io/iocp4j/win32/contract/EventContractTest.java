@@ -177,7 +177,8 @@ class EventContractTest {
     }
 
     @Test
-    @DisplayName("GOR GetOverlappedResultEx: timeout gives WAIT_TIMEOUT, an APC gives WAIT_IO_COMPLETION, then success")
+    @DisplayName("GOR-2 GetOverlappedResultEx: 0 is ERROR_IO_INCOMPLETE, a timeout WAIT_TIMEOUT, an APC "
+            + "WAIT_IO_COMPLETION, then success")
     void getOverlappedResultEx() {
         SOCKET[] p = t.pair();
         OVERLAPPED ov = new OVERLAPPED();
@@ -197,7 +198,7 @@ class EventContractTest {
     }
 
     @Test
-    @DisplayName("APC-1 APC-2 APCs run in FIFO order, including ones queued by an APC, all in one SleepEx")
+    @DisplayName("APC-1 APC-2 LNX-17 APCs run in FIFO order, including ones queued by an APC, all in one SleepEx")
     void apcOrder() {
         List<String> order = new ArrayList<>();
         QueueUserAPC(d -> {
@@ -212,7 +213,8 @@ class EventContractTest {
     }
 
     @Test
-    @DisplayName("issue 4: an APC queued to a thread blocked in SleepEx(INFINITE, TRUE) runs within 10 ms (median of 20)")
+    @DisplayName("issue 4 LNX-17: an APC queued to a thread blocked in SleepEx(INFINITE, TRUE) runs within 10 ms "
+            + "(median of 20)")
     void apcLatency() throws InterruptedException {
         long[] latencies = new long[20];
         for (int i = 0; i < latencies.length; i++) {
@@ -235,5 +237,185 @@ class EventContractTest {
         }
         java.util.Arrays.sort(latencies);
         assertTrue(latencies[10] < 10_000_000L, "median " + latencies[10] / 1000 + " us");
+    }
+
+    @Test
+    @DisplayName("GOR-1 GetOverlappedResult: FALSE/996 while pending; after completion the count and status, the same "
+            + "every time; the count is written on failure too; the handle only matters for the fallback wait")
+    void getOverlappedResult() {
+        SOCKET[] p = t.pair();
+        OVERLAPPED ov = new OVERLAPPED();
+        ov.hEvent = event(true, false);
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+        DWORDByReference n = new DWORDByReference();
+        assertFalse(GetOverlappedResult(p[1], ov, n, false));
+        assertEquals(ERROR_IO_INCOMPLETE, GetLastError());
+        t.sendText(p[0], "four");
+        assertTrue(GetOverlappedResult(p[1], ov, n, true));
+        assertEquals(4, n.value);
+        for (int i = 0; i < 3; i++) {
+            n.value = 0;
+            assertTrue(GetOverlappedResult(p[0], ov, n, false), "any handle, any number of times");
+            assertEquals(4, n.value);
+        }
+        OVERLAPPED cancelled = new OVERLAPPED();
+        cancelled.hEvent = event(true, false);
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), cancelled, null);
+        assertTrue(CancelIoEx(p[1], cancelled));
+        n.value = 99;
+        assertFalse(GetOverlappedResult(p[1], cancelled, n, true));
+        assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+        assertEquals(0, n.value, "InternalHigh is written on failure too");
+        assertFalse(GetOverlappedResult(p[1], cancelled, n, false));
+        assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+    }
+
+    @Test
+    @DisplayName("GOR-3 WSAGetOverlappedResult: WSA_IO_INCOMPLETE while pending, WSA_OPERATION_ABORTED when cancelled; "
+            + "a handle that is not a socket is WSAENOTSOCK, a NULL OVERLAPPED WSA_INVALID_PARAMETER")
+    void wsaGetOverlappedResult() {
+        SOCKET[] p = t.pair();
+        HANDLE e = event(true, false);
+        OVERLAPPED ov = new OVERLAPPED();
+        ov.hEvent = e;
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+        DWORDByReference n = new DWORDByReference();
+        DWORDByReference flags = new DWORDByReference(-1);
+        assertFalse(WSAGetOverlappedResult(p[1], ov, n, false, flags));
+        assertEquals(WSA_IO_INCOMPLETE, WSAGetLastError());
+        assertFalse(WSAGetOverlappedResult(SOCKET.of(e.value()), ov, n, false, flags));
+        assertEquals(WSAENOTSOCK, WSAGetLastError(), "an event handle is not a socket");
+        assertFalse(WSAGetOverlappedResult(p[1], null, n, false, flags));
+        assertEquals(WSA_INVALID_PARAMETER, WSAGetLastError());
+        assertTrue(CancelIoEx(p[1], ov));
+        assertFalse(WSAGetOverlappedResult(p[1], ov, n, true, flags));
+        assertEquals(WSA_OPERATION_ABORTED, WSAGetLastError());
+        OVERLAPPED ok = new OVERLAPPED();
+        ok.hEvent = e;
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ok, null);
+        t.sendText(p[0], "ok");
+        assertTrue(WSAGetOverlappedResult(p[1], ok, n, true, flags));
+        assertEquals(2, n.value);
+        assertEquals(0, flags.value);
+    }
+
+    @Test
+    @DisplayName("GOR-4 ERR-1 NTSTATUS sweep: a hand-set Internal gives TRUE only for success, else the Win32 code "
+            + "from GetOverlappedResult and the WSA code from WSAGetOverlappedResult (table 14.2)")
+    void statusSweep() {
+        SOCKET s = t.tcp();
+        int inval = 10022;
+        int[][] rows = {  // NTSTATUS, Win32, WSA
+            {0x00000000, 0, 0}, {0x80000005, 234, 10040}, {0xC0000008, 6, 10038}, {0xC000000D, 87, 10022},
+            {0xC0000011, 38, inval}, {0xC0000017, 8, 10055}, {0xC0000022, 5, 10013}, {0xC0000023, 122, 10014},
+            {0xC0000024, 6, 10038}, {0xC0000034, 2, inval}, {0xC0000035, 183, inval}, {0xC000003A, 3, inval},
+            {0xC0000043, 32, 10048}, {0xC0000048, 87, inval}, {0xC000007F, 112, inval}, {0xC000009A, 1450, 10055},
+            {0xC00000A3, 21, 10035}, {0xC00000B0, 233, 10058}, {0xC00000B5, 121, 10060}, {0xC00000BA, 5, inval},
+            {0xC00000BB, 50, 10045}, {0xC00000BF, 54, 10050}, {0xC000011F, 4, 10024}, {0xC0000120, 995, 995},
+            {0xC000013B, 64, 10053}, {0xC000013C, 64, 10054}, {0xC0000140, 59, 10057}, {0xC0000141, 59, 10049},
+            {0xC0000185, 1117, inval}, {0xC0000206, 1784, 10040}, {0xC0000207, 1214, 10049},
+            {0xC000020A, 52, 10048}, {0xC000020C, 64, 10054}, {0xC000020D, 64, 10054}, {0xC0000225, 1168, inval},
+            {0xC0000236, 1225, 10061}, {0xC0000237, 1226, 10101}, {0xC000023B, 1230, 10056},
+            {0xC000023C, 1231, 10051}, {0xC000023D, 1232, 10065}, {0xC000023E, 1233, 10051},
+            {0xC000023F, 1234, 10054}, {0xC0000240, 1235, 10004}, {0xC0000241, 1236, 10053},
+        };
+        DWORDByReference n = new DWORDByReference();
+        for (int[] row : rows) {
+            String name = "NTSTATUS 0x" + Integer.toHexString(row[0]);
+            OVERLAPPED ov = new OVERLAPPED();
+            ov.Internal = row[0];
+            ov.InternalHigh = 7;
+            n.value = 0;
+            boolean win32 = GetOverlappedResult(s, ov, n, false);
+            assertEquals(row[0] == 0, win32, name);
+            assertEquals(7, n.value, name);
+            if (!win32) {
+                assertEquals(row[1], GetLastError(), name + " Win32");
+            }
+            n.value = 0;
+            boolean wsa = WSAGetOverlappedResult(s, ov, n, false, new DWORDByReference());
+            assertEquals(row[0] == 0, wsa, name);
+            assertEquals(7, n.value, name);
+            if (!wsa) {
+                assertEquals(row[2], WSAGetLastError(), name + " WSA");
+            }
+        }
+        OVERLAPPED pending = new OVERLAPPED();
+        pending.Internal = 0x103;
+        assertFalse(GetOverlappedResult(s, pending, n, false));
+        assertEquals(ERROR_IO_INCOMPLETE, GetLastError());
+        assertFalse(WSAGetOverlappedResult(s, pending, n, false, new DWORDByReference()));
+        assertEquals(WSA_IO_INCOMPLETE, WSAGetLastError());
+    }
+
+    @Test
+    @DisplayName("GOR-5 asking GetOverlappedResult does not consume the port packet")
+    void resultQueryKeepsPacket() {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[1], port, 5L, 0);
+        OVERLAPPED ov = new OVERLAPPED();
+        ov.hEvent = event(true, false);
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+        t.sendText(p[0], "pkt");
+        DWORDByReference n = new DWORDByReference();
+        assertTrue(GetOverlappedResult(p[1], ov, n, true));
+        assertEquals(3, n.value);
+        assertTrue(GetOverlappedResult(p[1], ov, n, true));
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 1000), "the packet is still there");
+        assertSame(ov, t.ov.value);
+        assertEquals(3, t.bytes.value);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 100), "only one");
+    }
+
+    @Test
+    @DisplayName("APC-3 QueueUserAPC succeeds; the function runs on the target thread in its next alertable wait, "
+            + "with its argument; a thread that never waits alertably never runs it")
+    void queueUserApcToAnotherThread() throws InterruptedException {
+        List<String> ran = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch go = new CountDownLatch(1);
+        long[] tid = new long[1];
+        CountDownLatch started = new CountDownLatch(1);
+        int[] sleepResult = new int[1];
+        Thread target = Thread.ofPlatform().start(() -> {
+            tid[0] = GetCurrentThreadId();
+            started.countDown();
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            sleepResult[0] = SleepEx(5000, true);
+        });
+        started.await();
+        HANDLE h = t.track(OpenThread(0, false, tid[0]));
+        assertTrue(QueueUserAPC(d -> ran.add(d + "@" + (Thread.currentThread() == target)), h, "arg"));
+        Thread.sleep(100);
+        assertTrue(ran.isEmpty(), "not outside an alertable wait");
+        go.countDown();
+        target.join();
+        assertEquals(WAIT_IO_COMPLETION, sleepResult[0]);
+        assertEquals(List.of("arg@true"), ran);
+
+        CountDownLatch queued = new CountDownLatch(1);
+        long[] tid2 = new long[1];
+        CountDownLatch started2 = new CountDownLatch(1);
+        Thread never = Thread.ofPlatform().start(() -> {
+            tid2[0] = GetCurrentThreadId();
+            started2.countDown();
+            try {
+                queued.await();
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            Sleep(50);  // a wait, but not an alertable one
+        });
+        started2.await();
+        HANDLE h2 = t.track(OpenThread(0, false, tid2[0]));
+        assertTrue(QueueUserAPC(d -> ran.add("never"), h2, null));
+        queued.countDown();
+        never.join();
+        Thread.sleep(100);
+        assertEquals(List.of("arg@true"), ran, "discarded with the thread");
     }
 }

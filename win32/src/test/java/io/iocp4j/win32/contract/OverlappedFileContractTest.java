@@ -259,7 +259,8 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("FILE-3 a write past the end extends the file with zeros; the whole count is reported")
+    @DisplayName("FILE-3 FILE-8 a write past the end extends the file with zeros; the whole count is reported; "
+            + "GetFileSizeEx on the overlapped handle gives 1010")
     void writeExtends() throws Exception {
         Path p = dir.resolve("w.bin");
         HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_NEW,
@@ -283,7 +284,7 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("FILE-1 dispositions and their errors")
+    @DisplayName("FILE-1 SUB-14 dispositions and their errors; failure is INVALID_HANDLE_VALUE")
     void dispositions() throws Exception {
         Path p = dir.resolve("d.bin");
         String s = p.toString();
@@ -327,7 +328,8 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("issue 7: 64 concurrent overlapped reads at random offsets, verified; GQCSX batches them")
+    @DisplayName("issue 7 FILE-5: 64 concurrent overlapped reads at random offsets, each completion identified by its "
+            + "OVERLAPPED and verified; GQCSX batches them")
     void manyReadsInFlight() throws Exception {
         byte[] data = pattern(1 << 20);
         HANDLE f = openOverlapped(fileWith(data), GENERIC_READ);
@@ -401,7 +403,8 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("FILE-6 FILE_FLAG_NO_BUFFERING: unaligned offset, length or buffer is ERROR_INVALID_PARAMETER; EOF is not rounded")
+    @DisplayName("FILE-6 LNX-20 FILE_FLAG_NO_BUFFERING: unaligned offset, length or buffer is "
+            + "ERROR_INVALID_PARAMETER; EOF is not rounded")
     void unbufferedAlignment() throws Exception {
         HANDLE f = track(CreateFile(fileWith(pattern(5000)).toString(), GENERIC_READ, 0, null, OPEN_EXISTING,
                 FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, null));
@@ -423,7 +426,8 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("FILE-9 FILE-10 FILE-11 file pointer moves, SetEndOfFile sizes, flush needs write access")
+    @DisplayName("FILE-8 FILE-9 FILE-10 FILE-11 file pointer moves, SetEndOfFile sizes, flush needs write access; "
+            + "GetFileSizeEx on a bad handle is ERROR_INVALID_HANDLE")
     void pointerAndSize() throws Exception {
         Path p = fileWith(pattern(1010));
         HANDLE w = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
@@ -451,7 +455,8 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("RFX-1 RFX-2 RFX-4 ReadFileEx: TRUE, the routine runs once, on this thread, in SleepEx, with Win32 codes")
+    @DisplayName("RFX-1 RFX-2 RFX-4 ReadFileEx: TRUE, the routine runs once, on this thread, in SleepEx, with Win32 "
+            + "codes")
     void readFileEx() throws Exception {
         HANDLE f = openOverlapped(fileWith(pattern(100)), GENERIC_READ);
         java.util.List<String> calls = new java.util.ArrayList<>();
@@ -479,5 +484,215 @@ class OverlappedFileContractTest {
         CreateIoCompletionPort(f, port, 1L, 0);
         assertFalse(ReadFileEx(f, buffer(100), 100, new OVERLAPPED(), (err, n, ovl) -> { }));
         assertEquals(ERROR_INVALID_PARAMETER, GetLastError());
+    }
+
+    @Test
+    @DisplayName("OVL-3 Offset/OffsetHigh are the 64-bit position of overlapped file I/O; the file pointer is neither "
+            + "used nor moved")
+    void offsetIsThePosition() throws Exception {
+        Path p = dir.resolve("sparse.bin");
+        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_NEW,
+                FILE_FLAG_OVERLAPPED, null));
+        CreateIoCompletionPort(f, port, 1L, 0);
+        LARGE_INTEGER pos = new LARGE_INTEGER();
+        assertTrue(SetFilePointerEx(f, 3, pos, FILE_BEGIN));
+        MemorySegment src = buffer(4);
+        MemorySegment.copy("high".getBytes(), 0, src, ValueLayout.JAVA_BYTE, 0, 4);
+        OVERLAPPED w = new OVERLAPPED();
+        w.Offset = 5;
+        w.OffsetHigh = 1;
+        WriteFile(f, src, 4, null, w);
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000), () -> "error " + GetLastError());
+        assertEquals(4, bytes.value);
+        LARGE_INTEGER size = new LARGE_INTEGER();
+        assertTrue(GetFileSizeEx(f, size));
+        assertEquals((1L << 32) + 9, size.QuadPart, "OffsetHigh is the high 32 bits");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(p.toFile(), "r")) {
+            raf.seek((1L << 32) + 5);
+            byte[] b = new byte[4];
+            raf.readFully(b);
+            assertEquals("high", new String(b));
+        }
+        MemorySegment low = buffer(4);
+        MemorySegment.copy("low!".getBytes(), 0, low, ValueLayout.JAVA_BYTE, 0, 4);
+        WriteFile(f, low, 4, null, new OVERLAPPED());
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000));
+        MemorySegment in = buffer(4);
+        OVERLAPPED r = new OVERLAPPED();
+        r.Offset = 5;
+        r.OffsetHigh = 1;
+        ReadFile(f, in, 4, null, r);
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000));
+        assertEquals("high", new String(in.toArray(ValueLayout.JAVA_BYTE)));
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(p.toFile(), "r")) {
+            byte[] b = new byte[4];
+            raf.readFully(b);
+            assertEquals("low!", new String(b), "Offset 0 wrote at 0, not at the file pointer (3)");
+        }
+        assertTrue(SetFilePointerEx(f, 0, pos, FILE_CURRENT));
+        assertEquals(3, pos.QuadPart, "the file pointer did not move");
+    }
+
+    @Test
+    @DisplayName("FILE-7 RET-7 a cached read still goes pending on Linux and queues its packet with the count, in skip "
+            + "mode too (Windows may complete it at once)")
+    void cachedReadGoesPending() throws Exception {
+        byte[] data = pattern(4096);
+        Path p = fileWith(data);
+        Files.readAllBytes(p);  // in the page cache
+        HANDLE f = openOverlapped(p, GENERIC_READ);
+        CreateIoCompletionPort(f, port, 7L, 0);
+        for (boolean skip : new boolean[] {false, true}) {
+            if (skip) {
+                assertTrue(SetFileCompletionNotificationModes(f, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+            }
+            OVERLAPPED o = new OVERLAPPED();
+            DWORDByReference n = new DWORDByReference(0xDEADBEEF);
+            assertFalse(ReadFile(f, buffer(4096), 4096, n, o), "the Linux behaviour: pending, never inline");
+            assertEquals(ERROR_IO_PENDING, GetLastError());
+            assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000), () -> "error " + GetLastError());
+            assertSame(o, ov.value);
+            assertEquals(7L, key.longValue());
+            assertEquals(4096, bytes.value);
+            assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 50), "one packet");
+        }
+    }
+
+    @Test
+    @DisplayName("FILE-12 closing a FIFO with two reads pending: two packets, 995, the file's key; closing again is "
+            + "ERROR_INVALID_HANDLE")
+    void closeCancelsPendingReads() throws Exception {
+        Path fifo = dir.resolve("fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mk.waitFor());
+        HANDLE f = CreateFile(fifo.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED, null);
+        assertNotEquals(INVALID_HANDLE_VALUE, f, () -> "error " + GetLastError());
+        CreateIoCompletionPort(f, port, 12L, 0);
+        HANDLE e = track(CreateEvent(null, true, false, null));
+        OVERLAPPED a = new OVERLAPPED();
+        a.hEvent = e;
+        OVERLAPPED b = new OVERLAPPED();
+        assertFalse(ReadFile(f, buffer(16), 16, null, a));
+        assertEquals(ERROR_IO_PENDING, GetLastError());
+        assertFalse(ReadFile(f, buffer(16), 16, null, b));
+        assertEquals(ERROR_IO_PENDING, GetLastError());
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 100), "nothing to read: both pend");
+        assertTrue(CloseHandle(f));
+        Set<OVERLAPPED> seen = new HashSet<>();
+        for (int i = 0; i < 2; i++) {
+            assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 5000));
+            assertNotNull(ov.value, () -> "a packet, error " + GetLastError());
+            assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+            assertEquals(12L, key.longValue());
+            assertEquals(0, bytes.value);
+            seen.add(ov.value);
+        }
+        assertEquals(Set.of(a, b), seen);
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 0), "the event is set");
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 100), "exactly two");
+        assertFalse(CloseHandle(f));
+        assertEquals(ERROR_INVALID_HANDLE, GetLastError());
+    }
+
+    @Test
+    @DisplayName("LNX-18 CAN-5 cancelling regular-file reads is best effort: each completes exactly once, in full or "
+            + "with 995")
+    void fileCancelBestEffort() throws Exception {
+        byte[] data = pattern(4 << 20);
+        HANDLE f = openOverlapped(fileWith(data), GENERIC_READ);
+        CreateIoCompletionPort(f, port, 3L, 0);
+        int n = 32;
+        int size = 128 << 10;
+        OVERLAPPED[] ops = new OVERLAPPED[n];
+        MemorySegment[] bufs = new MemorySegment[n];
+        for (int i = 0; i < n; i++) {
+            ops[i] = new OVERLAPPED();
+            ops[i].Offset = i * size;
+            bufs[i] = buffer(size);
+            assertFalse(ReadFile(f, bufs[i], size, null, ops[i]));
+            assertEquals(ERROR_IO_PENDING, GetLastError());
+        }
+        assertTrue(CancelIoEx(f, null) || GetLastError() == ERROR_NOT_FOUND);
+        Set<OVERLAPPED> seen = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            boolean ok = GetQueuedCompletionStatus(port, bytes, key, ov, 5000);
+            assertNotNull(ov.value, () -> "a packet, error " + GetLastError());
+            assertTrue(seen.add(ov.value), "each read completes once");
+            if (ok) {
+                assertEquals(size, bytes.value);
+                int k = java.util.Arrays.asList(ops).indexOf(ov.value);
+                for (int j = 0; j < size; j += 509) {
+                    assertEquals(data[k * size + j], bufs[k].get(ValueLayout.JAVA_BYTE, j));
+                }
+            } else {
+                assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+                assertEquals(0, bytes.value);
+            }
+        }
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 100), "no more packets");
+    }
+
+    @Test
+    @DisplayName("LNX-19 FILE-3 Offset = OffsetHigh = 0xFFFFFFFF appends at the end of what is there: pairs of "
+            + "concurrent 100-byte appends never overlap")
+    void appendWrites() throws Exception {
+        byte[] existing = new byte[50];
+        java.util.Arrays.fill(existing, (byte) 'x');
+        Path p = fileWith(existing);
+        HANDLE f = openOverlapped(p, GENERIC_READ | GENERIC_WRITE);
+        CreateIoCompletionPort(f, port, 1L, 0);
+        for (int round = 0; round < 10; round++) {
+            for (byte c : new byte[] {'a', 'b'}) {
+                MemorySegment src = buffer(100);
+                src.fill(c);
+                OVERLAPPED o = new OVERLAPPED();
+                o.Offset = 0xFFFFFFFF;
+                o.OffsetHigh = 0xFFFFFFFF;
+                boolean r = WriteFile(f, src, 100, null, o);
+                assertTrue(r || GetLastError() == ERROR_IO_PENDING, () -> "error " + GetLastError());
+            }
+            for (int i = 0; i < 2; i++) {
+                assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000), () -> "error " + GetLastError());
+                assertEquals(100, bytes.value);
+            }
+        }
+        byte[] onDisk = Files.readAllBytes(p);
+        assertEquals(2050, onDisk.length);
+        assertArrayEquals(existing, java.util.Arrays.copyOf(onDisk, 50), "what was there stays");
+        int[] count = new int[128];
+        for (int block = 0; block < 20; block++) {
+            int start = 50 + block * 100;
+            count[onDisk[start]]++;
+            for (int i = 1; i < 100; i++) {
+                assertEquals(onDisk[start], onDisk[start + i], "block " + block + " is one append");
+            }
+        }
+        assertEquals(10, count['a']);
+        assertEquals(10, count['b']);
+    }
+
+    @Test
+    @DisplayName("LNX-25 FILE-1 share modes are not enforced on Linux: a second open with share mode 0 succeeds and "
+            + "both handles see the same file")
+    void shareModesIgnored() throws Exception {
+        Path p = fileWith(new byte[16]);
+        HANDLE a = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED, null));
+        HANDLE b = CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED, null);
+        assertNotEquals(INVALID_HANDLE_VALUE, b, () -> "Windows would fail with 32; here error " + GetLastError());
+        track(b);
+        MemorySegment src = buffer(4);
+        MemorySegment.copy("AbCd".getBytes(), 0, src, ValueLayout.JAVA_BYTE, 0, 4);
+        OVERLAPPED w = new OVERLAPPED();
+        WriteFile(a, src, 4, null, w);
+        DWORDByReference n = new DWORDByReference();
+        assertTrue(GetOverlappedResult(a, w, n, true));
+        MemorySegment in = buffer(4);
+        OVERLAPPED r = new OVERLAPPED();
+        ReadFile(b, in, 4, null, r);
+        assertTrue(GetOverlappedResult(b, r, n, true));
+        assertEquals("AbCd", new String(in.toArray(ValueLayout.JAVA_BYTE)));
     }
 }

@@ -58,7 +58,8 @@ class SocketFaultContractTest {
     }
 
     @Test
-    @DisplayName("CAN-6 issue 3: close with 1,000 pending receives gives 1,000 packets, all aborted, none lost or doubled")
+    @DisplayName("CAN-6 issue 3: close with 1,000 pending receives gives 1,000 packets, all aborted, none lost or "
+            + "doubled")
     void closeWithThousandPending() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -126,7 +127,8 @@ class SocketFaultContractTest {
     }
 
     @Test
-    @DisplayName("CAN-7 a receive issued by a thread that exits still completes with its data")
+    @DisplayName("CAN-7 SUB-9 LNX-23 a receive on a port-associated socket issued by a thread that exits still "
+            + "completes with its data")
     void issuerExit() throws InterruptedException {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
@@ -247,5 +249,151 @@ class SocketFaultContractTest {
             hog.forEach(h -> closesocket(h));
         }
         assertNotEquals(INVALID_SOCKET, t.tcp(), "descriptors are back after closing");
+    }
+
+    /** An overlapped 64 MiB send from p[0] (key 1) that is stuck because p[1] never reads. */
+    private OVERLAPPED stuckSend(HANDLE port, SOCKET[] p) {
+        CreateIoCompletionPort(p[0], port, 1L, 0);
+        int size = 64 << 20;
+        OVERLAPPED ov = new OVERLAPPED();
+        WSASend(p[0], new WSABUF[] {new WSABUF(t.buffer(size), size)}, 1, null, 0, ov, null);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 300), "the send is stuck");
+        return ov;
+    }
+
+    @Test
+    @DisplayName("SEND-5 a pending send fails with its connection: a peer reset gives 64 / 10054, a local close 1236")
+    void pendingSendFails() {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        OVERLAPPED ov = stuckSend(port, p);
+        assertEquals(0, setsockopt(p[1], SOL_SOCKET, SO_LINGER, new io.iocp4j.win32.LINGER(1, 0), 4));
+        assertEquals(0, closesocket(p[1]));
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 10_000));
+        assertSame(ov, t.ov.value, () -> "a packet, error " + GetLastError());
+        assertEquals(ERROR_NETNAME_DELETED, GetLastError());
+        assertTrue(t.bytes.value >= 0 && t.bytes.value < 64 << 20, "bytes accepted before the failure");
+        DWORDByReference n = new DWORDByReference();
+        assertFalse(WSAGetOverlappedResult(p[0], ov, n, false, new DWORDByReference()));
+        assertEquals(WSAECONNRESET, WSAGetLastError());
+
+        SOCKET[] q = t.pair();
+        OVERLAPPED closing = stuckSend(port, q);
+        assertEquals(0, closesocket(q[0]));
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 10_000));
+        assertSame(closing, t.ov.value, () -> "a packet, error " + GetLastError());
+        assertEquals(ERROR_CONNECTION_ABORTED, GetLastError());
+        assertEquals(STATUS_CONNECTION_ABORTED, closing.Internal);
+        assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 100), "one packet each");
+    }
+
+    @Test
+    @DisplayName("NB-3 on Linux a non-blocking send takes what fits (a short count), then fails with WSAEWOULDBLOCK; "
+            + "every byte it reported arrives")
+    void nonBlockingSendShortCounts() throws InterruptedException {
+        SOCKET[] p = t.pair();
+        assertEquals(0, ioctlsocket(p[0], FIONBIO, new DWORDByReference(1)));
+        int size = 50 << 20;
+        MemorySegment big = t.buffer(size);
+        long accepted = 0;
+        int r = 0;
+        for (int i = 0; i < 1000 && r != SOCKET_ERROR; i++) {
+            r = send(p[0], big, size, 0);
+            if (r != SOCKET_ERROR) {
+                assertTrue(r > 0 && r <= size, "returned " + r);
+                accepted += r;
+            }
+        }
+        assertEquals(SOCKET_ERROR, r, "the peer does not read: the send buffer fills");
+        assertEquals(WSAEWOULDBLOCK, WSAGetLastError());
+        assertTrue(accepted > 0 && accepted < size, "a short count: " + accepted + " of " + size);
+        assertEquals(0, shutdown(p[0], SD_SEND));
+        MemorySegment in = t.buffer(1 << 16);
+        long got = 0;
+        int k;
+        while ((k = recv(p[1], in, 1 << 16, 0)) > 0) {
+            got += k;
+        }
+        assertEquals(0, k, () -> "recv error " + WSAGetLastError());
+        assertEquals(accepted, got);
+    }
+
+    @Test
+    @DisplayName("LNX-6 with FIONBIO on, 10,000 overlapped 64 KiB sends to a reader: every one completes in full, none "
+            + "with WSAEWOULDBLOCK")
+    void nonBlockingSocketStillWaitsInRing() throws InterruptedException {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[0], port, 1L, 0);
+        assertEquals(0, ioctlsocket(p[0], FIONBIO, new DWORDByReference(1)));
+        int n = 10_000;
+        int size = 64 << 10;
+        MemorySegment chunk = t.buffer(size);
+        long[] received = new long[1];
+        Thread reader = Thread.ofPlatform().start(() -> {
+            MemorySegment in = t.buffer(size);
+            int r;
+            while ((r = recv(p[1], in, size, 0)) > 0) {
+                received[0] += r;
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            int r = WSASend(p[0], new WSABUF[] {new WSABUF(chunk, size)}, 1, null, 0, new OVERLAPPED(), null);
+            assertTrue(r == 0 || WSAGetLastError() == WSA_IO_PENDING, () -> "send error " + WSAGetLastError());
+        }
+        OVERLAPPED_ENTRY[] entries = OVERLAPPED_ENTRY.array(64);
+        ULONGByReference removed = new ULONGByReference();
+        int done = 0;
+        while (done < n) {
+            assertTrue(GetQueuedCompletionStatusEx(port, entries, 64, removed, 30_000, false),
+                    "only " + done + " of " + n + " sends completed");
+            for (int i = 0; i < removed.value; i++) {
+                assertEquals(STATUS_SUCCESS, entries[i].Internal,
+                        "status 0x" + Long.toHexString(entries[i].Internal) + " after " + done);
+                assertEquals(size, entries[i].dwNumberOfBytesTransferred);
+                done++;
+            }
+        }
+        assertEquals(0, shutdown(p[0], SD_SEND));
+        reader.join();
+        assertEquals((long) n * size, received[0]);
+    }
+
+    @Test
+    @DisplayName("LNX-9 SUB-3 a cancelled receive's buffer is never written after its abort is reported")
+    void cancelledBufferStaysUntouched() {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[1], port, 1L, 0);
+        MemorySegment fresh = t.buffer(64);
+        for (int round = 0; round < 200; round++) {
+            MemorySegment old = t.buffer(64);
+            old.fill((byte) 0x55);
+            OVERLAPPED ov = new OVERLAPPED();
+            WSARecv(p[1], new WSABUF[] {new WSABUF(old, 64)}, 1, null, new DWORDByReference(), ov, null);
+            if (round % 2 == 1) {
+                t.sendText(p[0], "r" + round);  // data racing with the cancel
+            }
+            CancelIoEx(p[1], ov);
+            boolean ok = GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000);
+            assertSame(ov, t.ov.value);
+            int taken = ok ? t.bytes.value : 0;
+            if (!ok) {
+                assertEquals(ERROR_OPERATION_ABORTED, GetLastError());
+                assertEquals(0, t.bytes.value);
+            }
+            String expected = round % 2 == 1 ? "r" + round : "";
+            if (taken < expected.length()) {
+                OVERLAPPED next = new OVERLAPPED();
+                WSARecv(p[1], new WSABUF[] {new WSABUF(fresh, 64)}, 1, null, new DWORDByReference(), next, null);
+                assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+                assertSame(next, t.ov.value);
+                assertEquals(expected.length(), taken + t.bytes.value);
+            }
+            for (int i = taken; i < 64; i++) {
+                assertEquals((byte) 0x55, old.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i),
+                        "round " + round + ": byte " + i + " written after the completion");
+            }
+        }
     }
 }

@@ -128,6 +128,17 @@ class SocketTestSupport implements AutoCloseable {
         return sb.toString();
     }
 
+    /** Waits (up to 5 s) until FIONREAD reports at least {@code atLeast} bytes (for UDP: the next datagram's size). */
+    static int awaitReadable(SOCKET sock, int atLeast) {
+        DWORDByReference avail = new DWORDByReference();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        do {
+            assertEquals(0, ioctlsocket(sock, FIONREAD, avail));
+        } while (avail.value < atLeast && System.nanoTime() < deadline);
+        assertTrue(avail.value >= atLeast, () -> "readable: " + avail.value + " of " + atLeast);
+        return avail.value;
+    }
+
     /** Bytes readable until EOF, with a bounded wait: 0 means the peer's end closed. */
     int receiveTextOrEof(SOCKET sock) {
         MemorySegment m = buffer(256);

@@ -43,7 +43,8 @@ class TransmitFileContractTest {
     }
 
     @Test
-    @DisplayName("TF-1 EXT-1 head + file + tail as one operation; the byte count is the sum; TF_DISCONNECT ends the stream")
+    @DisplayName("TF-1 EXT-1 head + file + tail as one operation; the byte count is the sum; TF_DISCONNECT ends the "
+            + "stream")
     void headFileTail() throws Exception {
         String body = "x".repeat(200_000) + "end";
         HANDLE f = file(body);
@@ -71,7 +72,7 @@ class TransmitFileContractTest {
     }
 
     @Test
-    @DisplayName("TF-2 the OVERLAPPED's Offset is the start in the file")
+    @DisplayName("TF-2 OVL-3 the OVERLAPPED's Offset is the start in the file")
     void fromOffset() throws Exception {
         HANDLE f = file("0123456789abcdefghij");
         HANDLE port = t.port();
