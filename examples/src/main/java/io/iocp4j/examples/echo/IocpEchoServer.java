@@ -49,7 +49,6 @@ public final class IocpEchoServer implements AcceptExServer.Handler, AutoCloseab
         }
     }
 
-    private final Arena arena = Arena.ofAuto();
     private final AcceptExServer server;
 
     /** Binds to {@code bindAddress}:{@code port} (0: ephemeral) and starts {@code threads} workers. */
@@ -65,7 +64,9 @@ public final class IocpEchoServer implements AcceptExServer.Handler, AutoCloseab
     @Override
     public void accepted(SOCKET s) {
         setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 1, 4);
-        Connection c = new Connection(s, arena.allocate(BUFFER_SIZE));
+        // The buffer's own automatic arena: it is freed once the connection is closed and its last completion has
+        // been delivered (the library keeps it reachable until then), never while the kernel may still write it.
+        Connection c = new Connection(s, Arena.ofAuto().allocate(BUFFER_SIZE));
         if (CreateIoCompletionPort(s, server.completionPort(), c, 0) != null) {
             receive(c);
         } else {
