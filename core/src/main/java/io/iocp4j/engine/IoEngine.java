@@ -1,6 +1,8 @@
 package io.iocp4j.engine;
 
+import io.iocp4j.linux.NativeException;
 import io.iocp4j.uring.CompletionHandler;
+import io.iocp4j.uring.Flags;
 import io.iocp4j.uring.IoUring;
 import io.iocp4j.uring.IoUringAvailability;
 import io.iocp4j.uring.Sqe;
@@ -55,7 +57,7 @@ public final class IoEngine implements CompletionHandler {
     private volatile long completed;
 
     private IoEngine(String name) {
-        ring = IoUring.setup(RING_ENTRIES, 0);
+        ring = setupRing();
         int fd = Syscalls.eventfd(0, Syscalls.EFD_CLOEXEC);
         if (fd < 0) {
             ring.close();
@@ -65,6 +67,26 @@ public final class IoEngine implements CompletionHandler {
         wakeBuffer = Arena.global().allocate(8, 8);
         driver = Thread.ofPlatform().daemon().name(name).unstarted(this::drive);
         driver.start();
+    }
+
+    /**
+     * The driver is the ring's only submitter, so the ring can say so (Linux 6.1+): SINGLE_ISSUER lets the kernel
+     * skip locking, DEFER_TASKRUN runs completion work only when the driver asks for events instead of interrupting
+     * it. The ring starts disabled so that the driver thread, not the creator, becomes its issuer. Older kernels
+     * (EINVAL) get a plain ring; {@code -Diocp4j.engine.deferTaskrun=false} asks for one (to compare).
+     */
+    private static IoUring setupRing() {
+        if (Boolean.parseBoolean(System.getProperty("iocp4j.engine.deferTaskrun", "true"))) {
+            try {
+                return IoUring.setup(RING_ENTRIES, Flags.IORING_SETUP_R_DISABLED | Flags.IORING_SETUP_SINGLE_ISSUER
+                        | Flags.IORING_SETUP_DEFER_TASKRUN);
+            } catch (NativeException e) {
+                if (e.errno() != Errno.EINVAL) {
+                    throw e;
+                }
+            }
+        }
+        return IoUring.setup(RING_ENTRIES, 0);
     }
 
     /** Whether io_uring can be used here; when not, {@link #unavailabilityCause()} says why and what to do. */
@@ -122,6 +144,12 @@ public final class IoEngine implements CompletionHandler {
     // ---- driver thread ----
 
     private void drive() {
+        if ((ring.setupFlags() & Flags.IORING_SETUP_R_DISABLED) != 0) {
+            int r = ring.enable();
+            if (r < 0) {
+                LOG.log(System.Logger.Level.ERROR, "iocp4j ring driver: cannot enable the ring: " + Errno.name(-r));
+            }
+        }
         armWakeup();
         for (;;) {
             try {

@@ -49,31 +49,43 @@ final class DemoCommand implements Main.Command {
         return 0;
     }
 
-    /** The same echo load against the IOCP server and the NIO.2 server, one after the other. */
+    /**
+     * The same echo load against the IOCP server and the NIO.2 server. Each server and the client are warmed up
+     * first (1 s, not counted), so that neither side is measured while the JIT compiles it.
+     */
     private static void echo(double seconds) throws Exception {
         int connections = 50;
         int size = 256;
         int pipeline = 2;
         int threads = Runtime.getRuntime().availableProcessors();
         System.out.printf("%nEcho over 127.0.0.1: %d connections x %d-byte messages, %d in flight each, %.0f s per "
-                + "server, every byte verified%n", connections, size, pipeline, seconds);
+                + "server after a 1 s warm-up, every byte verified%n", connections, size, pipeline, seconds);
         EchoClient.Result iocp;
         try (IocpEchoServer server = new IocpEchoServer("127.0.0.1", 0, threads)) {
             System.out.println(" iocp4j IOCP echo server (AcceptEx + GetQueuedCompletionStatus workers):");
-            iocp = new EchoClient(connections, size, pipeline).run("127.0.0.1", server.port(), seconds, System.out);
-            System.out.println("  " + iocp);
+            iocp = warmedUpRun(server.port(), connections, size, pipeline, seconds);
         }
         EchoClient.Result nio;
         try (Nio2EchoServer server = new Nio2EchoServer("127.0.0.1", 0, threads)) {
             System.out.println(" JDK NIO.2 AsynchronousServerSocketChannel echo server:");
-            nio = new EchoClient(connections, size, pipeline).run("127.0.0.1", server.port(), seconds, System.out);
-            System.out.println("  " + nio);
+            nio = warmedUpRun(server.port(), connections, size, pipeline, seconds);
         }
         System.out.printf(" throughput ratio iocp4j / NIO.2: %.2f   (same client, same machine; 2 cores shared by "
                 + "client and server)%n", iocp.messagesPerSecond() / nio.messagesPerSecond());
         if (iocp.errors() + nio.errors() > 0) {
             throw new IllegalStateException("echo errors: iocp4j " + iocp.errors() + ", NIO.2 " + nio.errors());
         }
+    }
+
+    private static EchoClient.Result warmedUpRun(int port, int connections, int size, int pipeline, double seconds)
+            throws InterruptedException {
+        EchoClient.Result warmUp = new EchoClient(connections, size, pipeline).run("127.0.0.1", port, 1, null);
+        if (warmUp.errors() > 0) {
+            throw new IllegalStateException("echo errors while warming up: " + warmUp.errors());
+        }
+        EchoClient.Result r = new EchoClient(connections, size, pipeline).run("127.0.0.1", port, seconds, System.out);
+        System.out.println("  " + r);
+        return r;
     }
 
     /** A one-way hand-off from the producer to the workers; receive() blocks. */

@@ -8,6 +8,7 @@ public final class Flags {
     public static final int IORING_SETUP_SUBMIT_ALL = 1 << 7;      // 5.18
     public static final int IORING_SETUP_COOP_TASKRUN = 1 << 8;    // 5.19
     public static final int IORING_SETUP_TASKRUN_FLAG = 1 << 9;    // 5.19
+    public static final int IORING_SETUP_R_DISABLED = 1 << 6;      // 5.10
     public static final int IORING_SETUP_SINGLE_ISSUER = 1 << 12;  // 6.0
     public static final int IORING_SETUP_DEFER_TASKRUN = 1 << 13;  // 6.1
 
@@ -36,6 +37,7 @@ public final class Flags {
 
     // io_uring_register opcodes
     public static final int IORING_REGISTER_PROBE = 8;
+    public static final int IORING_REGISTER_ENABLE_RINGS = 12;    // 5.10
 
     private Flags() {
     }

@@ -32,12 +32,17 @@ public final class IoUring implements AutoCloseable {
     private final long cqRingAddress;
     private final long sqesLength;
     private final long sqesAddress;
+    /** IORING_ENTER_GETEVENTS with DEFER_TASKRUN: completions are only posted when the issuer asks for events. */
+    private final int submitFlags;
+    private final int setupFlags;
     private Probe probe;
     private boolean closed;
 
-    private IoUring(Arena arena, int fd, int features, SubmissionQueue sq, CompletionQueue cq, MemorySegment waitArg,
-                    long[] maps) {
+    private IoUring(Arena arena, int fd, int setupFlags, int features, SubmissionQueue sq, CompletionQueue cq,
+                    MemorySegment waitArg, long[] maps) {
         this.arena = arena;
+        this.setupFlags = setupFlags;
+        this.submitFlags = (setupFlags & Flags.IORING_SETUP_DEFER_TASKRUN) != 0 ? Flags.IORING_ENTER_GETEVENTS : 0;
         this.fd = fd;
         this.features = features;
         this.sq = sq;
@@ -76,7 +81,7 @@ public final class IoUring implements AutoCloseable {
                         + KernelInfo.release() + ") lacks IORING_FEAT_NODROP, so completions could be lost",
                         "run on Linux 5.11 or later");
             }
-            return map(arena, fd, p, features);
+            return map(arena, fd, flags, p, features);
         } catch (RuntimeException | Error e) {
             arena.close();
             throw e;
@@ -104,7 +109,7 @@ public final class IoUring implements AutoCloseable {
         };
     }
 
-    private static IoUring map(Arena arena, int fd, MemorySegment p, int features) {
+    private static IoUring map(Arena arena, int fd, int setupFlags, MemorySegment p, int features) {
         int sqEntries = p.get(JAVA_INT, ParamsLayout.SQ_ENTRIES);
         int cqEntries = p.get(JAVA_INT, ParamsLayout.CQ_ENTRIES);
         long sqRingSize = p.get(JAVA_INT, ParamsLayout.SQ_ARRAY) + 4L * sqEntries;
@@ -140,7 +145,7 @@ public final class IoUring implements AutoCloseable {
                 p.get(JAVA_INT, ParamsLayout.CQ_CQES),
                 cqRing.get(JAVA_INT, p.get(JAVA_INT, ParamsLayout.CQ_RING_MASK)), cqEntries);
         MemorySegment waitArg = arena.allocate(40, 8);
-        return new IoUring(arena, fd, features, sq, cq, waitArg, maps);
+        return new IoUring(arena, fd, setupFlags, features, sq, cq, waitArg, maps);
     }
 
     private static long mmap(int fd, long length, long offset) {
@@ -166,6 +171,11 @@ public final class IoUring implements AutoCloseable {
 
     public int fd() {
         return fd;
+    }
+
+    /** The IORING_SETUP_* flags asked for at setup (besides CQSIZE and CLAMP, always set). */
+    public int setupFlags() {
+        return setupFlags;
     }
 
     public int features() {
@@ -203,9 +213,18 @@ public final class IoUring implements AutoCloseable {
         }
         int r;
         do {
-            r = Syscalls.ioUringEnter(fd, toSubmit, 0, 0, 0, 0);
+            r = Syscalls.ioUringEnter(fd, toSubmit, 0, submitFlags, 0, 0);
         } while (r == -Errno.EINTR);
         return r;
+    }
+
+    /**
+     * IORING_REGISTER_ENABLE_RINGS for a ring set up with IORING_SETUP_R_DISABLED: with SINGLE_ISSUER, the calling
+     * thread becomes the only one that may submit. Returns 0 or -errno.
+     */
+    public int enable() {
+        ensureOpen();
+        return Syscalls.ioUringRegister(fd, Flags.IORING_REGISTER_ENABLE_RINGS, MemorySegment.NULL, 0);
     }
 
     /**

@@ -63,6 +63,32 @@ class IoUringTest {
     }
 
     @Test
+    @DisplayName("a disabled SINGLE_ISSUER + DEFER_TASKRUN ring: the thread that enables it is its only submitter")
+    void singleIssuerEnabledByAnotherThread() throws Exception {
+        IoUring r = IoUring.setup(8, Flags.IORING_SETUP_R_DISABLED | Flags.IORING_SETUP_SINGLE_ISSUER
+                | Flags.IORING_SETUP_DEFER_TASKRUN);
+        rings.add(r);
+        int[] results = new int[3];
+        Sink sink = new Sink();
+        Thread issuer = Thread.ofPlatform().start(() -> {
+            results[0] = r.enable();
+            SubmissionQueue sq = r.sq();
+            Sqe.prepNop(sq.sqes(), sq.next(), 7);
+            results[1] = r.submitAndWait(1);
+            results[2] = r.cq().drain(sink);
+        });
+        issuer.join();
+        assertEquals(0, results[0], "IORING_REGISTER_ENABLE_RINGS");
+        assertEquals(1, results[1]);
+        assertEquals(1, results[2]);
+        assertEquals(List.of(7L), sink.userData);
+        SubmissionQueue sq = r.sq();
+        Sqe.prepNop(sq.sqes(), sq.next(), 8);
+        assertEquals(-Errno.EEXIST, r.submitAndWait(1), "another thread may not submit");
+        assertEquals(-Errno.EEXIST, r.enable(), "nor register: everything goes through the issuer");
+    }
+
+    @Test
     @DisplayName("a NOP round trip keeps user_data across its whole range; CQ is 4x the SQ")
     void nopUserData() {
         IoUring r = ring(8);
