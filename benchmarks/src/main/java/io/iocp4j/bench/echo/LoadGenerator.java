@@ -1,0 +1,15 @@
+package io.iocp4j.bench.echo;
+
+/** Drives one server through one workload: connect, warm up, measure, drain, disconnect. Never hangs. */
+interface LoadGenerator {
+    Measurement run(String host, int port, Workload workload, double warmupSeconds, double measureSeconds)
+            throws Exception;
+
+    static LoadGenerator of(String name) {
+        return switch (name) {
+            case "nio" -> new NioLoadGenerator();
+            case "iocp4j" -> new Iocp4jLoadGenerator();
+            default -> throw new IllegalArgumentException("unknown client '" + name + "' (known: nio, iocp4j)");
+        };
+    }
+}

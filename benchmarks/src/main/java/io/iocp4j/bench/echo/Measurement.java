@@ -1,0 +1,32 @@
+package io.iocp4j.bench.echo;
+
+/**
+ * What one measured interval saw: echoes completed (and verified) in it, their round-trip quantiles in nanoseconds,
+ * and the errors of the whole run (connects, resets, wrong bytes, echoes missing at the end, a crashed server).
+ */
+record Measurement(long messages, long bytes, double seconds, long p50, long p99, long p999, long errors,
+                   int connected, String firstError) {
+    static Measurement failed(String why) {
+        return new Measurement(0, 0, 0, 0, 0, 0, 1, 0, why);
+    }
+
+    double messagesPerSecond() {
+        return seconds > 0 ? messages / seconds : 0;
+    }
+
+    double megabytesPerSecond() {
+        return seconds > 0 ? bytes / seconds / 1e6 : 0;
+    }
+
+    Measurement withError(String why) {
+        return new Measurement(messages, bytes, seconds, p50, p99, p999, errors + 1, connected,
+                firstError == null ? why : firstError);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%,11.0f msgs/s %,8.1f MB/s  p50 %,7.1f  p99 %,8.1f  p99.9 %,8.1f us  %d conns  %d errors%s",
+                messagesPerSecond(), megabytesPerSecond(), p50 / 1e3, p99 / 1e3, p999 / 1e3, connected, errors,
+                firstError == null ? "" : " (" + firstError + ")");
+    }
+}
