@@ -93,7 +93,8 @@ public final class EchoBenchmark {
         try (server) {
             Measurement m;
             try {
-                m = client.run("127.0.0.1", server.port(), w, warmup, seconds);
+                CpuMeter meter = new CpuMeter(server.handle());
+                m = client.run("127.0.0.1", server.port(), w, warmup, seconds, meter).withCpu(meter);
             } catch (Exception e) {
                 m = Measurement.failed("load generator: " + e);
             }

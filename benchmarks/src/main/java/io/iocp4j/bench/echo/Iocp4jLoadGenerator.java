@@ -8,13 +8,15 @@ import io.iocp4j.examples.echo.EchoClient;
  */
 final class Iocp4jLoadGenerator implements LoadGenerator {
     @Override
-    public Measurement run(String host, int port, Workload w, double warmupSeconds, double measureSeconds)
-            throws InterruptedException {
+    public Measurement run(String host, int port, Workload w, double warmupSeconds, double measureSeconds,
+                           Window window) throws InterruptedException {
         EchoClient.Result warm = client(w).run(host, port, warmupSeconds, null);
+        window.begin();
         EchoClient.Result r = client(w).run(host, port, measureSeconds, null);
+        window.end();
         long errors = warm.errors() + r.errors();
         return new Measurement(r.messages(), r.bytes(), r.seconds(), r.p50(), r.p99(), r.p999(), errors,
-                r.connected(), errors > 0 ? "EchoClient counted errors" : null);
+                r.connected(), errors > 0 ? "EchoClient counted errors" : null, Double.NaN, Double.NaN);
     }
 
     private static EchoClient client(Workload w) {

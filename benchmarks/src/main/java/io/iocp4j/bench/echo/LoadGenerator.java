@@ -2,8 +2,15 @@ package io.iocp4j.bench.echo;
 
 /** Drives one server through one workload: connect, warm up, measure, drain, disconnect. Never hangs. */
 interface LoadGenerator {
-    Measurement run(String host, int port, Workload workload, double warmupSeconds, double measureSeconds)
-            throws Exception;
+    /** Told when the measured interval begins and ends (to meter CPU over exactly that interval). */
+    interface Window {
+        void begin();
+
+        void end();
+    }
+
+    Measurement run(String host, int port, Workload workload, double warmupSeconds, double measureSeconds,
+                    Window window) throws Exception;
 
     static LoadGenerator of(String name) {
         return switch (name) {

@@ -2,12 +2,18 @@ package io.iocp4j.bench.echo;
 
 /**
  * What one measured interval saw: echoes completed (and verified) in it, their round-trip quantiles in nanoseconds,
- * and the errors of the whole run (connects, resets, wrong bytes, echoes missing at the end, a crashed server).
+ * the errors of the whole run (connects, resets, wrong bytes, echoes missing at the end, a crashed server), and the
+ * CPU the server and the client used in the interval, as a share of one CPU (NaN: not metered).
  */
 record Measurement(long messages, long bytes, double seconds, long p50, long p99, long p999, long errors,
-                   int connected, String firstError) {
+                   int connected, String firstError, double serverCpu, double clientCpu) {
     static Measurement failed(String why) {
-        return new Measurement(0, 0, 0, 0, 0, 0, 1, 0, why);
+        return new Measurement(0, 0, 0, 0, 0, 0, 1, 0, why, Double.NaN, Double.NaN);
+    }
+
+    Measurement withCpu(CpuMeter cpu) {
+        return new Measurement(messages, bytes, seconds, p50, p99, p999, errors, connected, firstError,
+                cpu.serverShare(), cpu.clientShare());
     }
 
     double messagesPerSecond() {
@@ -20,13 +26,14 @@ record Measurement(long messages, long bytes, double seconds, long p50, long p99
 
     Measurement withError(String why) {
         return new Measurement(messages, bytes, seconds, p50, p99, p999, errors + 1, connected,
-                firstError == null ? why : firstError);
+                firstError == null ? why : firstError, serverCpu, clientCpu);
     }
 
     @Override
     public String toString() {
-        return String.format("%,11.0f msgs/s %,8.1f MB/s  p50 %,7.1f  p99 %,8.1f  p99.9 %,8.1f us  %d conns  %d errors%s",
-                messagesPerSecond(), megabytesPerSecond(), p50 / 1e3, p99 / 1e3, p999 / 1e3, connected, errors,
+        return String.format("%,11.0f msgs/s %,8.1f MB/s  p50 %,7.1f  p99 %,8.1f  p99.9 %,8.1f us  cpu server %3.0f%% "
+                        + "client %3.0f%%  %d conns  %d errors%s", messagesPerSecond(), megabytesPerSecond(),
+                p50 / 1e3, p99 / 1e3, p999 / 1e3, serverCpu * 100, clientCpu * 100, connected, errors,
                 firstError == null ? "" : " (" + firstError + ")");
     }
 }

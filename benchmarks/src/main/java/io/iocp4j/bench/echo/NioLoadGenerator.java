@@ -127,8 +127,8 @@ final class NioLoadGenerator implements LoadGenerator {
     }
 
     @Override
-    public Measurement run(String host, int port, Workload w, double warmupSeconds, double measureSeconds)
-            throws IOException {
+    public Measurement run(String host, int port, Workload w, double warmupSeconds, double measureSeconds,
+                           Window window) throws IOException {
         messages = new Messages(w.size());
         depth = w.depth();
         sending = true;
@@ -151,14 +151,17 @@ final class NioLoadGenerator implements LoadGenerator {
             int connected = (int) conns.stream().filter(c -> c.open).count();
             runFor(selector, warmupSeconds);
             measuring = true;
+            window.begin();
             long start = System.nanoTime();
             runFor(selector, measureSeconds);
             measuring = false;
+            window.end();
             double seconds = (System.nanoTime() - start) / 1e9;
             sending = false;
             drain(selector, conns);
             return new Measurement(counted, counted * w.size(), seconds, latencies.quantile(0.5),
-                    latencies.quantile(0.99), latencies.quantile(0.999), errors, connected, firstError);
+                    latencies.quantile(0.99), latencies.quantile(0.999), errors, connected, firstError, Double.NaN,
+                    Double.NaN);
         } finally {
             conns.forEach(Conn::close);
         }

@@ -30,12 +30,14 @@ final class ResultTable {
     }
 
     void print(PrintStream out) {
-        out.println("| workload | server | msgs/s | MB/s | p50 us | p99 us | p99.9 us | errors |");
-        out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+        out.println("| workload | server | msgs/s | MB/s | p50 us | p99 us | p99.9 us | server CPU | client CPU "
+                + "| errors |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         results.forEach((w, byServer) -> byServer.forEach((s, ms) -> out.printf(
-                "| %s | %s | %,.0f | %,.1f | %,.1f | %,.1f | %,.1f | %d |%n", w, s.label,
+                "| %s | %s | %,.0f | %,.1f | %,.1f | %,.1f | %,.1f | %.0f%% | %.0f%% | %d |%n", w, s.label,
                 median(ms, Measurement::messagesPerSecond), median(ms, Measurement::megabytesPerSecond),
                 median(ms, m -> m.p50() / 1e3), median(ms, m -> m.p99() / 1e3), median(ms, m -> m.p999() / 1e3),
+                median(ms, m -> m.serverCpu() * 100), median(ms, m -> m.clientCpu() * 100),
                 ms.stream().mapToLong(Measurement::errors).sum())));
         if (!servers.contains(ServerKind.IOCP4J)) {
             return;

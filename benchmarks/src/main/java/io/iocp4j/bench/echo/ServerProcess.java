@@ -77,6 +77,10 @@ final class ServerProcess implements AutoCloseable {
         return port;
     }
 
+    ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     /** Null while the server runs, else why it is gone. */
     String death() {
         return process.isAlive() ? null : "server exited with code " + process.exitValue() + ": " + tail(log);
