@@ -31,7 +31,8 @@ final class CpuMeter implements LoadGenerator.Window {
     @Override
     public void end() {
         double wall = System.nanoTime() - wallStart;
-        serverShare = (serverCpuNanos() - serverStart) / wall;
+        long serverEnd = serverCpuNanos();
+        serverShare = serverStart < 0 || serverEnd < 0 ? Double.NaN : (serverEnd - serverStart) / wall;
         clientShare = (self.getProcessCpuTime() - clientStart) / wall;
     }
 
@@ -43,7 +44,8 @@ final class CpuMeter implements LoadGenerator.Window {
         return clientShare;
     }
 
+    /** -1 once the process is gone. */
     private long serverCpuNanos() {
-        return server.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
+        return server.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
     }
 }

@@ -6,13 +6,13 @@ package io.iocp4j.bench.echo;
  * CPU the server and the client used in the interval, as a share of one CPU (NaN: not metered).
  */
 record Measurement(long messages, long bytes, double seconds, long p50, long p99, long p999, long errors,
-                   int connected, String firstError, double serverCpu, double clientCpu) {
+                   int connected, String problem, double serverCpu, double clientCpu) {
     static Measurement failed(String why) {
         return new Measurement(0, 0, 0, 0, 0, 0, 1, 0, why, Double.NaN, Double.NaN);
     }
 
     Measurement withCpu(CpuMeter cpu) {
-        return new Measurement(messages, bytes, seconds, p50, p99, p999, errors, connected, firstError,
+        return new Measurement(messages, bytes, seconds, p50, p99, p999, errors, connected, problem,
                 cpu.serverShare(), cpu.clientShare());
     }
 
@@ -24,9 +24,10 @@ record Measurement(long messages, long bytes, double seconds, long p50, long p99
         return seconds > 0 ? bytes / seconds / 1e6 : 0;
     }
 
+    /** One more error, named first: a server-side cause (a crash) explains the client's errors that followed. */
     Measurement withError(String why) {
         return new Measurement(messages, bytes, seconds, p50, p99, p999, errors + 1, connected,
-                firstError == null ? why : firstError, serverCpu, clientCpu);
+                problem == null ? why : why + "; then " + problem, serverCpu, clientCpu);
     }
 
     @Override
@@ -34,6 +35,6 @@ record Measurement(long messages, long bytes, double seconds, long p50, long p99
         return String.format("%,11.0f msgs/s %,8.1f MB/s  p50 %,7.1f  p99 %,8.1f  p99.9 %,8.1f us  cpu server %3.0f%% "
                         + "client %3.0f%%  %d conns  %d errors%s", messagesPerSecond(), megabytesPerSecond(),
                 p50 / 1e3, p99 / 1e3, p999 / 1e3, serverCpu * 100, clientCpu * 100, connected, errors,
-                firstError == null ? "" : " (" + firstError + ")");
+                problem == null ? "" : " (" + problem + ")");
     }
 }
