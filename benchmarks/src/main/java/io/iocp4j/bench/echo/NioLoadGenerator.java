@@ -21,7 +21,9 @@ import java.util.List;
  */
 final class NioLoadGenerator implements LoadGenerator {
     private static final long CONNECT_TIMEOUT = 10_000_000_000L;
-    private static final long DRAIN_TIMEOUT = 5_000_000_000L;
+
+    /** How long echoes still in flight at the end may take before they count as lost. */
+    private final long drainTimeout;
 
     private Messages messages;
     private int depth;
@@ -126,6 +128,14 @@ final class NioLoadGenerator implements LoadGenerator {
         }
     }
 
+    NioLoadGenerator() {
+        this(5.0);
+    }
+
+    NioLoadGenerator(double drainSeconds) {
+        drainTimeout = (long) (drainSeconds * 1e9);
+    }
+
     @Override
     public Measurement run(String host, int port, Workload w, double warmupSeconds, double measureSeconds,
                            Window window) throws IOException {
@@ -197,11 +207,11 @@ final class NioLoadGenerator implements LoadGenerator {
 
     /** Waits for echoes still in flight; those that never come are errors (a server that drops data). */
     private void drain(Selector selector, List<Conn> conns) throws IOException {
-        long deadline = System.nanoTime() + DRAIN_TIMEOUT;
+        long deadline = System.nanoTime() + drainTimeout;
         while (System.nanoTime() < deadline && !conns.stream().allMatch(Conn::idle)) {
             poll(selector);
         }
-        conns.stream().filter(c -> !c.idle()).forEach(c -> c.fail("echo missing after " + DRAIN_TIMEOUT / 1e9 + " s"));
+        conns.stream().filter(c -> !c.idle()).forEach(c -> c.fail("echo missing after " + drainTimeout / 1e9 + " s"));
     }
 
     private void poll(Selector selector) throws IOException {
