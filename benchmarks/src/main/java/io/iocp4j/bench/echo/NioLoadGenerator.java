@@ -18,6 +18,10 @@ import java.util.List;
  * message. All connections stay open from warm-up through measurement, so the measured interval holds no connect
  * storm and no cold code. Only echoes that arrive inside the interval count; each is checked in full
  * ({@link Messages}) and timed from the moment its message was handed to the kernel.
+ *
+ * <p>Why not the project's {@code EchoClient}: on the one CPU the client gets, its two port workers, its ring
+ * thread, per-connection monitors and byte-at-a-time check use the CPU up well before any of the servers does,
+ * and every server then measures the same. One thread and bulk checks leave the server as the limit.
  */
 final class NioLoadGenerator implements LoadGenerator {
     private static final long CONNECT_TIMEOUT = 10_000_000_000L;
