@@ -7,6 +7,8 @@ package io.iocp4j.bench.echo;
  */
 record Measurement(long messages, long bytes, double seconds, long p50, long p99, long p999, long errors,
                    int connected, String problem, double serverCpu, double clientCpu) {
+    private static final double BUSY = 0.9;
+
     static Measurement failed(String why) {
         return new Measurement(0, 0, 0, 0, 0, 0, 1, 0, why, Double.NaN, Double.NaN);
     }
@@ -18,6 +20,18 @@ record Measurement(long messages, long bytes, double seconds, long p50, long p99
 
     double messagesPerSecond() {
         return seconds > 0 ? messages / seconds : 0;
+    }
+
+    /**
+     * Which side used up its CPU (90% or more of it) and so set the pace: "server" is what the benchmark wants;
+     * "client" means the load generator, not the server, was the limit; "none" means neither was busy (another
+     * tenant, or waiting on each other), so the figure says little about either.
+     */
+    String limit() {
+        if (serverCpu >= BUSY) {
+            return "server";
+        }
+        return clientCpu >= BUSY ? "client" : "none";
     }
 
     double megabytesPerSecond() {
@@ -33,8 +47,8 @@ record Measurement(long messages, long bytes, double seconds, long p50, long p99
     @Override
     public String toString() {
         return String.format("%,11.0f msgs/s %,8.1f MB/s  p50 %,7.1f  p99 %,8.1f  p99.9 %,8.1f us  cpu server %3.0f%% "
-                        + "client %3.0f%%  %d conns  %d errors%s", messagesPerSecond(), megabytesPerSecond(),
-                p50 / 1e3, p99 / 1e3, p999 / 1e3, serverCpu * 100, clientCpu * 100, connected, errors,
+                        + "client %3.0f%% (limit: %s)  %d conns  %d errors%s", messagesPerSecond(), megabytesPerSecond(),
+                p50 / 1e3, p99 / 1e3, p999 / 1e3, serverCpu * 100, clientCpu * 100, limit(), connected, errors,
                 problem == null ? "" : " (" + problem + ")");
     }
 }

@@ -12,6 +12,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A minimal load generator: one thread, one selector, non-blocking sockets, direct buffers, no allocation per
@@ -37,6 +38,8 @@ final class NioLoadGenerator implements LoadGenerator {
     private long errors;
     private String firstError;
     private final LatencyRecorder latencies = new LatencyRecorder();
+    /** Made once: a method reference per select would be an allocation per poll. */
+    private final Consumer<SelectionKey> onReady = this::ready;
 
     /** One connection: its in-flight window, its send and receive buffers. */
     private final class Conn {
@@ -219,7 +222,7 @@ final class NioLoadGenerator implements LoadGenerator {
     }
 
     private void poll(Selector selector) throws IOException {
-        selector.select(this::ready, 10);
+        selector.select(onReady, 10);
     }
 
     private void ready(SelectionKey key) {

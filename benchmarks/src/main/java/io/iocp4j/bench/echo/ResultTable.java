@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * Every measurement of a run, printed at the end as Markdown: the median over rounds of each figure per server and
@@ -31,13 +33,13 @@ final class ResultTable {
 
     void print(PrintStream out) {
         out.println("| workload | server | msgs/s | MB/s | p50 us | p99 us | p99.9 us | server CPU | client CPU "
-                + "| errors |");
-        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "| limited by | errors |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         results.forEach((w, byServer) -> byServer.forEach((s, ms) -> out.printf(
-                "| %s | %s | %,.0f | %,.1f | %,.1f | %,.1f | %,.1f | %.0f%% | %.0f%% | %d |%n", w, s.label,
+                "| %s | %s | %,.0f | %,.1f | %,.1f | %,.1f | %,.1f | %.0f%% | %.0f%% | %s | %d |%n", w, s.label,
                 median(ms, Measurement::messagesPerSecond), median(ms, Measurement::megabytesPerSecond),
                 median(ms, m -> m.p50() / 1e3), median(ms, m -> m.p99() / 1e3), median(ms, m -> m.p999() / 1e3),
-                median(ms, m -> m.serverCpu() * 100), median(ms, m -> m.clientCpu() * 100),
+                median(ms, m -> m.serverCpu() * 100), median(ms, m -> m.clientCpu() * 100), limits(ms),
                 ms.stream().mapToLong(Measurement::errors).sum())));
         if (!servers.contains(ServerKind.IOCP4J)) {
             return;
@@ -69,6 +71,14 @@ final class ResultTable {
         double a = median(ours, figure);
         double b = median(theirs, figure);
         return b > 0 && a > 0 ? String.format(" %.2fx |", a / b) : " - |";
+    }
+
+    /** Each round's {@link Measurement#limit()}, counted: "server" when all agree, else "server 2, none 1". */
+    private static String limits(List<Measurement> ms) {
+        Map<String, Long> counts = ms.stream().collect(Collectors.groupingBy(Measurement::limit, TreeMap::new,
+                Collectors.counting()));
+        return counts.size() == 1 ? counts.keySet().iterator().next() : counts.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
     }
 
     static double median(List<Measurement> ms, ToDoubleFunction<Measurement> figure) {
