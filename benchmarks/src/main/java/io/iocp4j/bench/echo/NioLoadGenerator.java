@@ -1,7 +1,5 @@
 package io.iocp4j.bench.echo;
 
-import io.iocp4j.examples.echo.LatencyRecorder;
-
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -10,8 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -24,25 +20,14 @@ import java.util.function.Consumer;
  * thread, per-connection monitors and byte-at-a-time check use the CPU up well before any of the servers does,
  * and every server then measures the same. One thread and bulk checks leave the server as the limit.
  */
-final class NioLoadGenerator implements LoadGenerator {
-    private static final long CONNECT_TIMEOUT = 10_000_000_000L;
-
-    /** How long echoes still in flight at the end may take before they count as lost. */
-    private final long drainTimeout;
-
-    private Messages messages;
-    private int depth;
-    private boolean sending;
-    private boolean measuring;
-    private long counted;
-    private long errors;
-    private String firstError;
-    private final LatencyRecorder latencies = new LatencyRecorder();
+final class NioLoadGenerator extends PolledLoadGenerator {
     /** Made once: a method reference per select would be an allocation per poll. */
     private final Consumer<SelectionKey> onReady = this::ready;
+    private Selector selector;
+    private InetSocketAddress server;
 
     /** One connection: its in-flight window, its send and receive buffers. */
-    private final class Conn {
+    private final class Conn implements Connection {
         final int id;
         final SocketChannel channel;
         final ByteBuffer out;
@@ -103,10 +88,7 @@ final class NioLoadGenerator implements LoadGenerator {
                     fail("echo differs from what was sent");
                     return;
                 }
-                if (measuring) {
-                    latencies.record(now - sentAt[(int) (received % depth)]);
-                    counted++;
-                }
+                echoed(now - sentAt[(int) (received % depth)]);
                 received++;
                 in.position(in.position() + size);
             }
@@ -114,12 +96,24 @@ final class NioLoadGenerator implements LoadGenerator {
             send();
         }
 
-        void fail(String why) {
+        @Override
+        public boolean open() {
+            return open;
+        }
+
+        @Override
+        public boolean connected() {
+            return connected;
+        }
+
+        @Override
+        public void fail(String why) {
             error(why);
             close();
         }
 
-        void close() {
+        @Override
+        public void close() {
             if (open) {
                 open = false;
                 try {
@@ -130,7 +124,8 @@ final class NioLoadGenerator implements LoadGenerator {
             }
         }
 
-        boolean idle() {
+        @Override
+        public boolean idle() {
             return !open || (received == sent && !out.hasRemaining());
         }
     }
@@ -140,51 +135,26 @@ final class NioLoadGenerator implements LoadGenerator {
     }
 
     NioLoadGenerator(double drainSeconds) {
-        drainTimeout = (long) (drainSeconds * 1e9);
+        super(drainSeconds);
     }
 
     @Override
-    public Measurement run(String host, int port, Workload w, double warmupSeconds, double measureSeconds,
-                           Window window) throws IOException {
-        messages = new Messages(w.size());
-        depth = w.depth();
-        sending = true;
-        measuring = false;
-        counted = 0;
-        errors = 0;
-        firstError = null;
-        latencies.reset();
-        List<Conn> conns = new ArrayList<>();
-        try (Selector selector = Selector.open()) {
-            InetSocketAddress server = new InetSocketAddress(host, port);
-            for (int i = 0; i < w.connections(); i++) {
-                conns.add(connect(selector, server, i));
-            }
-            long deadline = System.nanoTime() + CONNECT_TIMEOUT;
-            while (System.nanoTime() < deadline && conns.stream().anyMatch(c -> c.open && !c.connected)) {
-                poll(selector);
-            }
-            conns.stream().filter(c -> c.open && !c.connected).forEach(c -> c.fail("connect timed out"));
-            int connected = (int) conns.stream().filter(c -> c.open).count();
-            runFor(selector, warmupSeconds);
-            measuring = true;
-            window.begin();
-            long start = System.nanoTime();
-            runFor(selector, measureSeconds);
-            measuring = false;
-            window.end();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            sending = false;
-            drain(selector, conns);
-            return new Measurement(counted, counted * w.size(), seconds, latencies.quantile(0.5),
-                    latencies.quantile(0.99), latencies.quantile(0.999), errors, connected, firstError, Double.NaN,
-                    Double.NaN);
-        } finally {
-            conns.forEach(Conn::close);
+    protected void begin(String host, int port) throws IOException {
+        selector = Selector.open();
+        server = new InetSocketAddress(host, port);
+    }
+
+    @Override
+    protected void end() {
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // every channel is closed already
         }
     }
 
-    private Conn connect(Selector selector, InetSocketAddress server, int id) throws IOException {
+    @Override
+    protected Connection connect(int id) throws IOException {
         SocketChannel ch = SocketChannel.open();
         ch.configureBlocking(false);
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -205,23 +175,8 @@ final class NioLoadGenerator implements LoadGenerator {
         c.send();
     }
 
-    private void runFor(Selector selector, double seconds) throws IOException {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < end) {
-            poll(selector);
-        }
-    }
-
-    /** Waits for echoes still in flight; those that never come are errors (a server that drops data). */
-    private void drain(Selector selector, List<Conn> conns) throws IOException {
-        long deadline = System.nanoTime() + drainTimeout;
-        while (System.nanoTime() < deadline && !conns.stream().allMatch(Conn::idle)) {
-            poll(selector);
-        }
-        conns.stream().filter(c -> !c.idle()).forEach(c -> c.fail("echo missing after " + drainTimeout / 1e9 + " s"));
-    }
-
-    private void poll(Selector selector) throws IOException {
+    @Override
+    protected void poll() throws IOException {
         selector.select(onReady, 10);
     }
 
@@ -244,13 +199,6 @@ final class NioLoadGenerator implements LoadGenerator {
             }
         } catch (IOException e) {
             c.fail(e.getMessage() == null ? e.toString() : e.getMessage());
-        }
-    }
-
-    private void error(String why) {
-        errors++;
-        if (firstError == null) {
-            firstError = why;
         }
     }
 }
