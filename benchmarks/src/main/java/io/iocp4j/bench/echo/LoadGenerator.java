@@ -15,8 +15,10 @@ interface LoadGenerator {
     static LoadGenerator of(String name) {
         return switch (name) {
             case "nio" -> new NioLoadGenerator();
+            case "uring" -> new RingLoadGenerator();
             case "iocp4j" -> new Iocp4jLoadGenerator();
-            default -> throw new IllegalArgumentException("unknown client '" + name + "' (known: nio, iocp4j)");
+            default -> throw new IllegalArgumentException("unknown client '" + name + "' (known: nio, uring, "
+                    + "iocp4j)");
         };
     }
 }

@@ -1,8 +1,9 @@
 package io.iocp4j.bench.echo;
 
 import io.iocp4j.examples.echo.Nio2EchoServer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +15,9 @@ import java.net.Socket;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The load generator counts only good echoes, and a server that corrupts or drops data shows as errors. */
+/** Each load generator counts only good echoes, and a server that corrupts or drops data shows as errors. */
 @Timeout(30)
-class NioLoadGeneratorTest {
+class LoadGeneratorTest {
     private static final LoadGenerator.Window NO_METER = new LoadGenerator.Window() {
         @Override
         public void begin() {
@@ -27,10 +28,11 @@ class NioLoadGeneratorTest {
         }
     };
 
-    @Test
-    void aCorrectServerGivesEchoesAndNoErrors() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "uring"})
+    void aCorrectServerGivesEchoesAndNoErrors(String client) throws Exception {
         try (Nio2EchoServer server = new Nio2EchoServer("127.0.0.1", 0, 1)) {
-            Measurement m = run(server.port(), new Workload(64, 4, 4));
+            Measurement m = run(client, server.port(), new Workload(64, 4, 4));
             assertEquals(0, m.errors(), m::toString);
             assertEquals(4, m.connected());
             assertTrue(m.messages() > 0, m::toString);
@@ -38,25 +40,28 @@ class NioLoadGeneratorTest {
         }
     }
 
-    @Test
-    void aServerThatFlipsABitIsCaught() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "uring"})
+    void aServerThatFlipsABitIsCaught(String client) throws Exception {
         try (BadServer server = new BadServer(true)) {
-            Measurement m = run(server.port(), new Workload(64, 2, 1));
+            Measurement m = run(client, server.port(), new Workload(64, 2, 1));
             assertTrue(m.errors() > 0, m::toString);
             assertEquals(0, m.messages(), m::toString);
         }
     }
 
-    @Test
-    void aServerThatStopsEchoingIsCaught() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "uring"})
+    void aServerThatStopsEchoingIsCaught(String client) throws Exception {
         try (BadServer server = new BadServer(false)) {
-            Measurement m = run(server.port(), new Workload(64, 2, 1));
+            Measurement m = run(client, server.port(), new Workload(64, 2, 1));
             assertTrue(m.errors() > 0, m::toString);
         }
     }
 
-    private static Measurement run(int port, Workload w) throws Exception {
-        return new NioLoadGenerator(0.5).run("127.0.0.1", port, w, 0.2, 0.3, NO_METER);
+    private static Measurement run(String client, int port, Workload w) throws Exception {
+        LoadGenerator g = client.equals("nio") ? new NioLoadGenerator(0.5) : new RingLoadGenerator(0.5);
+        return g.run("127.0.0.1", port, w, 0.2, 0.3, NO_METER);
     }
 
     /** Echoes with every 100th byte flipped, or reads and never answers. One thread per connection. */
