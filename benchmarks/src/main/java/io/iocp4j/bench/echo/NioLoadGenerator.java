@@ -27,22 +27,16 @@ final class NioLoadGenerator extends PolledLoadGenerator {
     private InetSocketAddress server;
 
     /** One connection: its in-flight window, its send and receive buffers. */
-    private final class Conn implements Connection {
-        final int id;
+    private final class Conn extends Connection {
         final SocketChannel channel;
         final ByteBuffer out;
         final MemorySegment outSegment;
         final ByteBuffer in;
         final MemorySegment inSegment;
-        final long[] sentAt;
         SelectionKey key;
-        long sent;
-        long received;
-        boolean open;
-        boolean connected;
 
         Conn(int id, SocketChannel channel) {
-            this.id = id;
+            super(id);
             this.channel = channel;
             int window = depth * messages.size();
             out = ByteBuffer.allocateDirect(window);
@@ -50,8 +44,6 @@ final class NioLoadGenerator extends PolledLoadGenerator {
             out.limit(0);
             in = ByteBuffer.allocateDirect(window);
             inSegment = MemorySegment.ofBuffer(in);
-            sentAt = new long[depth];
-            open = true;
         }
 
         /** Sends what is pending, else as many new messages as the window allows; asks for OP_WRITE if stuck. */
@@ -60,10 +52,7 @@ final class NioLoadGenerator extends PolledLoadGenerator {
                 out.clear();
                 long now = System.nanoTime();
                 int size = messages.size();
-                while (sending && sent - received < depth) {
-                    messages.write(outSegment, out.position(), id, sent);
-                    sentAt[(int) (sent % depth)] = now;
-                    sent++;
+                while (writeNext(outSegment, out.position(), now)) {
                     out.position(out.position() + size);
                 }
                 out.flip();
@@ -84,12 +73,9 @@ final class NioLoadGenerator extends PolledLoadGenerator {
             int size = messages.size();
             long now = System.nanoTime();
             while (in.remaining() >= size) {
-                if (received >= sent || !messages.matches(inSegment, in.position(), id, received)) {
-                    fail("echo differs from what was sent");
+                if (!checkEcho(inSegment, in.position(), now)) {
                     return;
                 }
-                echoed(now - sentAt[(int) (received % depth)]);
-                received++;
                 in.position(in.position() + size);
             }
             in.compact();
@@ -97,23 +83,7 @@ final class NioLoadGenerator extends PolledLoadGenerator {
         }
 
         @Override
-        public boolean open() {
-            return open;
-        }
-
-        @Override
-        public boolean connected() {
-            return connected;
-        }
-
-        @Override
-        public void fail(String why) {
-            error(why);
-            close();
-        }
-
-        @Override
-        public void close() {
+        void close() {
             if (open) {
                 open = false;
                 try {
@@ -125,7 +95,7 @@ final class NioLoadGenerator extends PolledLoadGenerator {
         }
 
         @Override
-        public boolean idle() {
+        boolean idle() {
             return !open || (received == sent && !out.hasRemaining());
         }
     }
@@ -139,7 +109,7 @@ final class NioLoadGenerator extends PolledLoadGenerator {
     }
 
     @Override
-    protected void begin(String host, int port) throws IOException {
+    protected void begin(String host, int port, Workload w) throws IOException {
         selector = Selector.open();
         server = new InetSocketAddress(host, port);
     }

@@ -3,6 +3,7 @@ package io.iocp4j.bench.echo;
 import io.iocp4j.examples.echo.LatencyRecorder;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,19 +15,51 @@ import java.util.List;
 abstract class PolledLoadGenerator implements LoadGenerator {
     private static final long CONNECT_TIMEOUT = 10_000_000_000L;
 
-    /** One client connection as the run's phases see it. */
-    interface Connection {
-        boolean open();
+    /** One client connection: its window of messages in flight, how it makes and checks them, its state. */
+    abstract class Connection {
+        final int id;
+        private final long[] sentAt = new long[depth];
+        long sent;
+        long received;
+        boolean open = true;
+        boolean connected;
 
-        boolean connected();
+        Connection(int id) {
+            this.id = id;
+        }
 
-        /** Nothing in flight and nothing left to send (or closed). */
-        boolean idle();
+        /** Writes the next message at {@code at} and stamps it; false when the window is full or sending ended. */
+        final boolean writeNext(MemorySegment to, long at, long now) {
+            if (!sending || sent - received >= depth) {
+                return false;
+            }
+            messages.write(to, at, id, sent);
+            sentAt[(int) (sent % depth)] = now;
+            sent++;
+            return true;
+        }
+
+        /** Checks the echo at {@code at} against the oldest message in flight and times it; fails on a mismatch. */
+        final boolean checkEcho(MemorySegment from, long at, long now) {
+            if (received >= sent || !messages.matches(from, at, id, received)) {
+                fail("echo differs from what was sent");
+                return false;
+            }
+            echoed(now - sentAt[(int) (received % depth)]);
+            received++;
+            return true;
+        }
 
         /** Counts an error and closes the connection. */
-        void fail(String why);
+        final void fail(String why) {
+            error(why);
+            close();
+        }
 
-        void close();
+        /** Nothing in flight and nothing left to send (or closed). */
+        abstract boolean idle();
+
+        abstract void close();
     }
 
     /** How long echoes still in flight at the end may take before they count as lost. */
@@ -35,7 +68,7 @@ abstract class PolledLoadGenerator implements LoadGenerator {
     protected Messages messages;
     protected int depth;
     /** False once the measured interval is over: connections stop sending and drain. */
-    protected boolean sending;
+    private boolean sending;
     private boolean measuring;
     private long counted;
     private long errors;
@@ -51,8 +84,8 @@ abstract class PolledLoadGenerator implements LoadGenerator {
     /** Handles whatever is ready, waiting at most about 10 ms for something to be. */
     protected abstract void poll() throws IOException;
 
-    /** Prepares for a run against {@code host}:{@code port} (before any connect). */
-    protected abstract void begin(String host, int port) throws IOException;
+    /** Prepares for a run of {@code w} against {@code host}:{@code port} (before any connect). */
+    protected abstract void begin(String host, int port, Workload w) throws IOException;
 
     /** Releases what {@link #begin} made; every connection is already closed. */
     protected abstract void end();
@@ -69,17 +102,17 @@ abstract class PolledLoadGenerator implements LoadGenerator {
         firstError = null;
         latencies.reset();
         List<Connection> conns = new ArrayList<>();
-        begin(host, port);
+        begin(host, port, w);
         try {
             for (int i = 0; i < w.connections(); i++) {
                 conns.add(connect(i));
             }
             long deadline = System.nanoTime() + CONNECT_TIMEOUT;
-            while (System.nanoTime() < deadline && conns.stream().anyMatch(c -> c.open() && !c.connected())) {
+            while (System.nanoTime() < deadline && conns.stream().anyMatch(c -> c.open && !c.connected)) {
                 poll();
             }
-            conns.stream().filter(c -> c.open() && !c.connected()).forEach(c -> c.fail("connect timed out"));
-            int connected = (int) conns.stream().filter(Connection::open).count();
+            conns.stream().filter(c -> c.open && !c.connected).forEach(c -> c.fail("connect timed out"));
+            int connected = (int) conns.stream().filter(c -> c.open).count();
             runFor(warmupSeconds);
             measuring = true;
             window.begin();
@@ -100,14 +133,14 @@ abstract class PolledLoadGenerator implements LoadGenerator {
     }
 
     /** A checked echo arrived {@code nanos} after its message was sent. */
-    protected final void echoed(long nanos) {
+    private void echoed(long nanos) {
         if (measuring) {
             latencies.record(nanos);
             counted++;
         }
     }
 
-    protected final void error(String why) {
+    private void error(String why) {
         errors++;
         if (firstError == null) {
             firstError = why;
