@@ -24,14 +24,14 @@ record Measurement(long messages, long bytes, double seconds, long p50, long p99
 
     /**
      * Which side used up its CPU (90% or more of it) and so set the pace: "server" is what the benchmark wants;
-     * "client" means the load generator, not the server, was the limit; "none" means neither was busy (another
-     * tenant, or waiting on each other), so the figure says little about either.
+     * "client" means the load generator, not the server, was the limit; "both" means the figure may understate
+     * the server; "none" means neither was busy (another tenant, or waiting on each other), so the figure says
+     * little about either.
      */
     String limit() {
-        if (serverCpu >= BUSY) {
-            return "server";
-        }
-        return clientCpu >= BUSY ? "client" : "none";
+        boolean server = serverCpu >= BUSY;
+        boolean client = clientCpu >= BUSY;
+        return server && client ? "both" : server ? "server" : client ? "client" : "none";
     }
 
     double megabytesPerSecond() {

@@ -107,11 +107,14 @@ abstract class PolledLoadGenerator implements LoadGenerator {
             for (int i = 0; i < w.connections(); i++) {
                 conns.add(connect(i));
             }
+            // Warm-up starts once every connection has had an echo: a server still accepting the connect storm
+            // would otherwise leave seconds-old first messages to be timed inside the measured interval.
             long deadline = System.nanoTime() + CONNECT_TIMEOUT;
-            while (System.nanoTime() < deadline && conns.stream().anyMatch(c -> c.open && !c.connected)) {
+            while (System.nanoTime() < deadline && conns.stream().anyMatch(PolledLoadGenerator::unserved)) {
                 poll();
             }
-            conns.stream().filter(c -> c.open && !c.connected).forEach(c -> c.fail("connect timed out"));
+            conns.stream().filter(PolledLoadGenerator::unserved).forEach(c -> c.fail(c.connected
+                    ? "no first echo within " + CONNECT_TIMEOUT / 1e9 + " s" : "connect timed out"));
             int connected = (int) conns.stream().filter(c -> c.open).count();
             runFor(warmupSeconds);
             measuring = true;
@@ -130,6 +133,10 @@ abstract class PolledLoadGenerator implements LoadGenerator {
             conns.forEach(Connection::close);
             end();
         }
+    }
+
+    private static boolean unserved(Connection c) {
+        return c.open && c.received == 0;
     }
 
     /** A checked echo arrived {@code nanos} after its message was sent. */
