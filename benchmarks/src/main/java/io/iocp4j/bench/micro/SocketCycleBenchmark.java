@@ -114,6 +114,8 @@ public class SocketCycleBenchmark {
             }
             if (ov.value == sendOv) {
                 sent = true;
+            } else if (bytes.value == 0) {
+                throw new IllegalStateException("the pair was closed");
             } else {
                 got += bytes.value;
                 if (got < SIZE) {
