@@ -23,7 +23,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ServerProcess implements AutoCloseable {
     private static final long START_TIMEOUT_SECONDS = 20;
-    private static final long STOP_TIMEOUT_SECONDS = 5;
+    /** Longer than any server's own bounded shutdown (NIO.2's group waits up to 5 s for its threads). */
+    private static final long STOP_TIMEOUT_SECONDS = 10;
 
     private final Process process;
     private final Path log;
