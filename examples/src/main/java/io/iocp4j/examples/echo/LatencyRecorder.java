@@ -4,23 +4,24 @@ import java.util.Arrays;
 
 /**
  * Round-trip times in a log-linear histogram: 64 sub-buckets per power of two of nanoseconds (under 1.6% error),
- * fixed size, so recording allocates nothing. Not thread-safe: one per worker, merged at the end.
+ * fixed size, so recording allocates nothing. Not thread-safe: one per worker, merged at the end. Public for the
+ * end-to-end benchmark's own load generator.
  */
-final class LatencyRecorder {
+public final class LatencyRecorder {
     private static final int SUB = 64;
     private final long[] counts = new long[64 * SUB];
     private long total;
 
-    void record(long nanos) {
+    public void record(long nanos) {
         counts[index(Math.max(1, nanos))]++;
         total++;
     }
 
-    long count() {
+    public long count() {
         return total;
     }
 
-    void add(LatencyRecorder other) {
+    public void add(LatencyRecorder other) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] += other.counts[i];
         }
@@ -28,7 +29,7 @@ final class LatencyRecorder {
     }
 
     /** The value at quantile {@code q} (0..1), in nanoseconds: the upper edge of its bucket. */
-    long quantile(double q) {
+    public long quantile(double q) {
         long rank = (long) Math.ceil(q * total);
         long seen = 0;
         for (int i = 0; i < counts.length; i++) {
@@ -40,7 +41,7 @@ final class LatencyRecorder {
         return 0;
     }
 
-    void reset() {
+    public void reset() {
         Arrays.fill(counts, 0);
         total = 0;
     }

@@ -1,0 +1,71 @@
+package io.iocp4j.bench.echo;
+
+import io.iocp4j.examples.echo.IocpEchoServer;
+import io.iocp4j.examples.echo.Nio2EchoServer;
+
+import java.util.Arrays;
+
+/** The echo servers compared, by the name used on the command line and in the tables. */
+enum ServerKind {
+    /** iocp4j: AcceptEx + GetQueuedCompletionStatus port workers (the examples module's IocpEchoServer). */
+    IOCP4J("iocp4j") {
+        @Override
+        EchoServerHandle start(String bind, int port, int threads) {
+            IocpEchoServer s = new IocpEchoServer(bind, port, threads);
+            return handle(s::port, s::close);
+        }
+    },
+    /** The JDK's AsynchronousServerSocketChannel on a fixed thread pool (the examples module's Nio2EchoServer). */
+    NIO2("nio2") {
+        @Override
+        EchoServerHandle start(String bind, int port, int threads) throws Exception {
+            Nio2EchoServer s = new Nio2EchoServer(bind, port, threads);
+            return handle(s::port, s::close);
+        }
+    },
+    NETTY_EPOLL("netty-epoll") {
+        @Override
+        EchoServerHandle start(String bind, int port, int threads) throws Exception {
+            return NettyEchoServer.epoll(bind, port, threads);
+        }
+    },
+    NETTY_IO_URING("netty-io_uring") {
+        @Override
+        EchoServerHandle start(String bind, int port, int threads) throws Exception {
+            return NettyEchoServer.ioUring(bind, port, threads);
+        }
+    };
+
+    final String label;
+
+    ServerKind(String label) {
+        this.label = label;
+    }
+
+    /** Binds {@code bind}:{@code port} (0: ephemeral) and serves with {@code threads} threads until closed. */
+    abstract EchoServerHandle start(String bind, int port, int threads) throws Exception;
+
+    static ServerKind of(String label) {
+        return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown server kind '" + label + "' (known: "
+                        + String.join(", ", Arrays.stream(values()).map(k -> k.label).toList()) + ")"));
+    }
+
+    private interface PortSource {
+        int port() throws Exception;
+    }
+
+    private static EchoServerHandle handle(PortSource port, AutoCloseable closer) {
+        return new EchoServerHandle() {
+            @Override
+            public int port() throws Exception {
+                return port.port();
+            }
+
+            @Override
+            public void close() throws Exception {
+                closer.close();
+            }
+        };
+    }
+}
