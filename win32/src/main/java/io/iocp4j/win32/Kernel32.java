@@ -225,6 +225,14 @@ public final class Kernel32 {
         return (short) ((low & 0xFF) | (high & 0xFF) << 8);
     }
 
+    /**
+     * ntdll's {@code RtlNtStatusToDosError}: the Win32 error for an NTSTATUS, as GetQueuedCompletionStatus would
+     * report it; what a GetQueuedCompletionStatusEx loop applies to {@code entry.Internal} (contract 14.2).
+     */
+    public static int RtlNtStatusToDosError(long Status) {
+        return ErrorMapping.toWin32((int) Status);
+    }
+
     /** {@code lpOverlapped->Internal != STATUS_PENDING} (OVL-5); an acquire read (CORE-4). */
     public static boolean HasOverlappedIoCompleted(OVERLAPPED lpOverlapped) {
         return lpOverlapped.Internal != NtStatus.STATUS_PENDING;

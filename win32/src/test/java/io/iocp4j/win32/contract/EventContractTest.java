@@ -301,7 +301,7 @@ class EventContractTest {
 
     @Test
     @DisplayName("GOR-4 ERR-1 NTSTATUS sweep: a hand-set Internal gives TRUE only for success, else the Win32 code "
-            + "from GetOverlappedResult and the WSA code from WSAGetOverlappedResult (table 14.2)")
+            + "from GetOverlappedResult and RtlNtStatusToDosError, the WSA code from WSAGetOverlappedResult (table 14.2)")
     void statusSweep() {
         SOCKET s = t.tcp();
         int inval = 10022;
@@ -332,6 +332,7 @@ class EventContractTest {
             if (!win32) {
                 assertEquals(row[1], GetLastError(), name + " Win32");
             }
+            assertEquals(row[1], RtlNtStatusToDosError(ov.Internal), name + " RtlNtStatusToDosError");
             n.value = 0;
             boolean wsa = WSAGetOverlappedResult(s, ov, n, false, new DWORDByReference());
             assertEquals(row[0] == 0, wsa, name);
