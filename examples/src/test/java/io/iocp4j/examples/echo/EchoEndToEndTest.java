@@ -35,6 +35,28 @@ class EchoEndToEndTest {
     }
 
     @Test
+    @DisplayName("a client that sends 8 MiB and shuts down its side gets every byte back before the server closes")
+    void halfCloseAfterBulkSend() throws Exception {
+        try (IocpEchoServer server = new IocpEchoServer("127.0.0.1", 0, 2);
+             java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(30_000);
+            byte[] data = new byte[8 << 20];
+            new java.util.Random(3).nextBytes(data);
+            java.util.concurrent.CompletableFuture<byte[]> back = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            return s.getInputStream().readAllBytes();  // until the server closes
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    });
+            s.getOutputStream().write(data);
+            s.shutdownOutput();
+            assertArrayEquals(data, back.get(60, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     @DisplayName("the same client against the NIO.2 reference server, so the demo's comparison is fair")
     void nio2Reference() throws Exception {
         try (Nio2EchoServer server = new Nio2EchoServer("127.0.0.1", 0, 2)) {
