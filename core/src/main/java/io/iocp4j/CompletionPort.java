@@ -21,6 +21,12 @@ public final class CompletionPort implements AutoCloseable {
 
     /** How long a waiter sleeps at most while packets wait for a slot: the dead-thread re-check period (GQCS-15). */
     private static final long RECHECK_NANOS = 20_000_000L;
+    /**
+     * Spin-waits before a waiter parks (see {@link #spinBriefly}); none when this process may use one CPU only,
+     * where spinning would only keep the thread that hands over from running. {@code -Diocp4j.port.spins=N} sets it.
+     */
+    private static final int SPINS = Integer.getInteger("iocp4j.port.spins",
+            Runtime.getRuntime().availableProcessors() > 1 ? 1024 : 0);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final PacketQueue queue = new PacketQueue();
@@ -166,6 +172,7 @@ public final class CompletionPort implements AutoCloseable {
     }
 
     private int await(PortThread me, Waiter w, long deadline, boolean alertable) {
+        spinBriefly(me, w);
         for (;;) {
             int s = w.state;
             if (s == Waiter.HANDED) {
@@ -200,6 +207,21 @@ public final class CompletionPort implements AutoCloseable {
                 LockSupport.parkNanos(this, left);
             }
         }
+    }
+
+    /**
+     * Watches the waiter for up to ~20 us before parking: a packet handed over meanwhile (a request and its reply,
+     * a fast read) then costs no park/unpark pair. Adaptive per thread: after a spin that did not pay off, the
+     * thread parks at once, trying a spin again only every 16th wait, so waits for slow I/O burn almost nothing.
+     */
+    private static void spinBriefly(PortThread me, Waiter w) {
+        if (SPINS == 0 || !me.spinPaidOff && (++me.spinSkips & 15) != 0) {
+            return;
+        }
+        for (int i = 0; i < SPINS && w.state == Waiter.WAITING; i++) {
+            Thread.onSpinWait();
+        }
+        me.spinPaidOff = w.state != Waiter.WAITING;
     }
 
     /** Packets wait while the limit is reached: threads that died holding a slot give it back (GQCS-15). */

@@ -26,6 +26,10 @@ final class PortThread {
     /** Nesting of PortBlocking sections, and whether the outermost one uncounted the thread. */
     int blockingDepth;
     boolean uncountedByBlocking;
+    /** Whether this thread's last spin before parking caught its packet; thread-confined (see CompletionPort). */
+    boolean spinPaidOff = true;
+    /** Counts waits that skipped spinning, so that an unlucky thread tries again now and then; thread-confined. */
+    int spinSkips;
 
     private PortThread(Thread thread) {
         this.thread = new WeakReference<>(thread);
