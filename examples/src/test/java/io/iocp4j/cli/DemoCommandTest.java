@@ -1,0 +1,47 @@
+package io.iocp4j.cli;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Issue 5: `./iocp4j demo` as a user runs it (1 s per echo server here), checking what it prints. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DemoCommandTest {
+    @Test
+    @DisplayName("issue 5 demo: both echo servers verified with 0 errors, real figures and ratios printed")
+    void demoPrintsMeasuredFigures() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        int status;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            status = new DemoCommand().run(new String[] {"1"});
+        } finally {
+            System.setOut(original);
+        }
+        String out = captured.toString(StandardCharsets.UTF_8);
+        assertEquals(0, status, out);
+        Matcher results = Pattern.compile("\\n  ([0-9,]+) msgs/s .*\\(([0-9,]+) messages, 50 connections, (\\d+) errors\\)")
+                .matcher(out);
+        int servers = 0;
+        while (results.find()) {
+            servers++;
+            assertTrue(Long.parseLong(results.group(1).replace(",", "")) > 0, out);
+            assertTrue(Long.parseLong(results.group(2).replace(",", "")) > 0, out);
+            assertEquals("0", results.group(3), out);
+        }
+        assertEquals(2, servers, "one result line per echo server:\n" + out);
+        assertTrue(out.matches("(?s).*throughput ratio iocp4j / NIO.2: \\d+\\.\\d\\d.*"), out);
+        assertTrue(out.matches("(?s).*completion port \\(PostQueued -> GetQueued\\) +[0-9,]+ packets/s.*"), out);
+        assertTrue(out.matches("(?s).*ratio port / LinkedTransferQueue +\\d+\\.\\d\\d.*"), out);
+    }
+}
