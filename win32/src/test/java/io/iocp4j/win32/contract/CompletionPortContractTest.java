@@ -426,7 +426,10 @@ class CompletionPortContractTest {
     @Test
     @DisplayName("PQCS-4 sentinels stop a worker pool only after the work queued before them")
     void shutdownIdiom() throws InterruptedException {
-        HANDLE p = newPort(0);
+        // Concurrency 1: a worker only gets the next packet once the previous one's worker is back in GQCS, so
+        // "processed" is exact when a sentinel arrives (with more running threads, a worker could hold its last
+        // work packet, dequeued in FIFO order but not yet counted, while another takes a sentinel).
+        HANDLE p = newPort(1);
         Object sentinel = new Object();
         AtomicInteger processed = new AtomicInteger();
         AtomicInteger exitedEarly = new AtomicInteger();
