@@ -187,7 +187,7 @@ public final class TimerQueue implements AutoCloseable {
                 long now = System.nanoTime();
                 long left = head.deadline - now;
                 if (left > 0) {
-                    changed.awaitNanos(left);
+                    awaitChange(left);
                     continue;
                 }
                 heap.poll();
@@ -204,10 +204,17 @@ public final class TimerQueue implements AutoCloseable {
                 }
                 return head;
             }
-        } catch (InterruptedException e) {
-            return nextDue();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Waits for a change of the heap or {@code nanos}; nothing interrupts the queue's own thread on purpose. */
+    private void awaitChange(long nanos) {
+        try {
+            changed.awaitNanos(nanos);
+        } catch (InterruptedException e) {
+            // the loop looks at the heap again either way
         }
     }
 }

@@ -14,13 +14,13 @@ import java.lang.foreign.MemorySegment;
  * STATUS_END_OF_FILE; one that crosses EOF succeeds with the bytes there were. Reusable once delivered.
  */
 public final class FileIo extends OverlappedOperation {
+    /** Offset = OffsetHigh = 0xFFFFFFFF: write at the end of the file (FILE-3), atomically (LNX-19). */
+    public static final long APPEND = -1L;
+
     private FileObject file;
     /** Kept reachable until delivery: the kernel writes into (or reads from) it. */
     private MemorySegment buffer;
     private int length;
-    /** Offset = OffsetHigh = 0xFFFFFFFF: write at the end of the file (FILE-3), atomically (LNX-19). */
-    public static final long APPEND = -1L;
-
     private long position;
     private boolean write;
     private int done;

@@ -632,11 +632,8 @@ public final class Kernel32 {
      * (auto reset). Names are not supported: {@code lpTimerName} must be null. Wait on it like an event.
      */
     public static HANDLE CreateWaitableTimer(Object lpTimerAttributes, boolean bManualReset, String lpTimerName) {
-        if (lpTimerName != null) {
-            LastError.set(ERROR_NOT_SUPPORTED);
-            return null;
-        }
-        return TimerApi.createWaitableTimer(bManualReset);
+        return CreateWaitableTimerEx(lpTimerAttributes, lpTimerName,
+                bManualReset ? CREATE_WAITABLE_TIMER_MANUAL_RESET : 0, 0);
     }
 
     /** CreateWaitableTimerEx: CREATE_WAITABLE_TIMER_MANUAL_RESET and _HIGH_RESOLUTION (always high here). */

@@ -17,17 +17,13 @@ final class TimerApi {
     private TimerApi() {
     }
 
-    static HANDLE createWaitableTimer(boolean manualReset) {
-        WaitableTimer timer = new WaitableTimer(manualReset);
-        return HandleTable.open(timer, timer::close, HANDLE::new);
-    }
-
     static HANDLE createWaitableTimerEx(int flags) {
         if ((flags & ~(CREATE_WAITABLE_TIMER_MANUAL_RESET | CREATE_WAITABLE_TIMER_HIGH_RESOLUTION)) != 0) {
             LastError.set(ERROR_INVALID_PARAMETER);
             return null;
         }
-        return createWaitableTimer((flags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0);
+        WaitableTimer timer = new WaitableTimer((flags & CREATE_WAITABLE_TIMER_MANUAL_RESET) != 0);
+        return HandleTable.open(timer, timer::close, HANDLE::new);
     }
 
     /**
@@ -79,7 +75,7 @@ final class TimerApi {
 
     static HANDLE createTimerQueue() {
         TimerQueueObject q = new TimerQueueObject(new TimerQueue());
-        return HandleTable.open(q, () -> q.delete(null), HANDLE::new);
+        return HandleTable.open(q, q::cancel, HANDLE::new);
     }
 
     /** The queue a handle names; the process default queue for NULL; null (ERROR_INVALID_HANDLE) otherwise. */
@@ -98,7 +94,7 @@ final class TimerApi {
             return LastError.fail(ERROR_INVALID_PARAMETER);
         }
         TimerQueueTimer t = q.add(callback, parameter, flags);
-        phNewTimer.value = HandleTable.open(t, () -> t.delete(null), HANDLE::new);
+        phNewTimer.value = HandleTable.open(t, t::cancel, HANDLE::new);
         t.change(dueTime, period);
         return true;
     }

@@ -30,8 +30,13 @@ final class TimerQueueObject {
         timers.remove(t);
     }
 
-    /** DeleteTimerQueueEx: deletes every timer (see {@link #finishDeletion}), then stops the queue's thread. */
+    /** DeleteTimerQueueEx: deletes every timer (see {@link #finishDeletion}) and stops the queue's thread. */
     boolean delete(HANDLE completionEvent) {
+        return finishDeletion(cancel(), completionEvent);
+    }
+
+    /** Cancels every timer and stops the queue's thread (never the default queue's); returns the timers. */
+    List<TimerQueueTimer> cancel() {
         List<TimerQueueTimer> all = new ArrayList<>(timers);
         for (TimerQueueTimer t : all) {
             t.cancel();
@@ -39,7 +44,7 @@ final class TimerQueueObject {
         if (this != DEFAULT) {
             queue.close();
         }
-        return finishDeletion(all, completionEvent);
+        return all;
     }
 
     /**
