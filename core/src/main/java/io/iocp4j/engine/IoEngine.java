@@ -250,11 +250,14 @@ public final class IoEngine implements CompletionHandler {
         if (op == null) {
             return;
         }
-        inFlight.remove(userData);
-        op.userData = 0;
+        boolean more = (flags & Flags.IORING_CQE_F_MORE) != 0;  // a multishot request stays in the kernel
+        if (!more) {
+            inFlight.remove(userData);
+            op.userData = 0;
+        }
         completed++;
         try {
-            if (!op.onCqe(res, flags)) {
+            if (!op.onCqe(res, flags) && !more) {
                 resubmit.add(op);
             }
         } catch (RuntimeException | Error e) {

@@ -27,7 +27,8 @@ public abstract class Operation {
 
     /**
      * Interprets one CQE. Returns true when the operation is finished (its result recorded and delivered), false
-     * when it needs another SQE (the rest of a partial send, the receive after an accept...).
+     * when it needs another SQE (the rest of a partial send, the receive after an accept...). A CQE flagged
+     * IORING_CQE_F_MORE (multishot) leaves the operation in flight whatever this returns.
      */
     protected abstract boolean onCqe(int res, int flags);
 

@@ -68,6 +68,7 @@ public final class Connect extends SocketOperation {
 
     private void end(int status) {
         data = null;
+        socket.connectFinished(connected ? NtStatus.STATUS_SUCCESS : status);
         complete(status, sent);
     }
 

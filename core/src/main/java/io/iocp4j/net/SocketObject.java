@@ -1,6 +1,7 @@
 package io.iocp4j.net;
 
 import io.iocp4j.ErrnoMapping;
+import io.iocp4j.Event;
 import io.iocp4j.IoObject;
 import io.iocp4j.NtStatus;
 import io.iocp4j.linux.Errno;
@@ -33,6 +34,8 @@ public final class SocketObject extends IoObject {
     private boolean receiveShutdown;
     private boolean sendShutdown;
     private boolean nonBlocking;
+    /** WSAEventSelect's record, made on first selection; written under this monitor, read without it on fast paths. */
+    private volatile NetworkEvents networkEvents;
     private long connectedAtNanos;
     /** The AcceptEx currently targeting this socket as its accept socket (ACC-1: at most one). */
     private SocketOperation pendingAcceptInto;
@@ -70,11 +73,24 @@ public final class SocketObject extends IoObject {
         return new SocketObject(fd, family, type, protocol, overlapped);
     }
 
-    /** Wraps a connection accept(2) returned, of the listener's kind; it inherits non-blocking mode (NB-2). */
+    /**
+     * Wraps a connection accept(2) returned, of the listener's kind; it inherits non-blocking mode (NB-2) and the
+     * listener's event selection (NB-4).
+     */
     public static SocketObject adoptAccepted(int fd, SocketObject listener) {
         SocketObject s = new SocketObject(fd, listener.family, listener.type, listener.protocol, true);
         s.markConnected();
-        s.nonBlocking = listener.isNonBlocking();
+        Event event;
+        int selected;
+        synchronized (listener) {
+            s.nonBlocking = listener.nonBlocking;
+            NetworkEvents ne = listener.networkEvents;
+            event = ne == null ? null : ne.event();
+            selected = ne == null ? 0 : ne.selected();
+        }
+        if (selected != 0) {
+            s.selectNetworkEvents(event, selected);
+        }
         return s;
     }
 
@@ -126,8 +142,63 @@ public final class SocketObject extends IoObject {
         return nonBlocking;
     }
 
-    public synchronized void setNonBlocking(boolean on) {
+    /** FIONBIO; false (nothing changed) when asked to block while network events are selected (NB-4). */
+    public synchronized boolean setNonBlocking(boolean on) {
+        if (!on && networkEvents != null && networkEvents.selected() != 0) {
+            return false;
+        }
         nonBlocking = on;
+        return true;
+    }
+
+    // ---- network events (WSAEventSelect, NB-4) ----
+
+    /**
+     * Records the {@link NetworkEvents} FD_* bits of {@code mask} as they happen and sets {@code event} when one is
+     * recorded; a mask of 0 ends the selection. The socket becomes non-blocking either way, as on Windows.
+     */
+    public synchronized void selectNetworkEvents(Event event, int mask) {
+        nonBlocking = true;
+        if (networkEvents == null) {
+            if (mask == 0) {
+                return;
+            }
+            networkEvents = new NetworkEvents(this);
+        }
+        networkEvents.select(event, mask);
+    }
+
+    /**
+     * Returns the recorded events and clears them; {@code statusesOut} (at least {@link NetworkEvents#MAX_EVENTS}
+     * long) gets an NTSTATUS per event bit. {@code reset}, when not null, is reset in the same step.
+     */
+    public synchronized int enumNetworkEvents(int[] statusesOut, Event reset) {
+        if (reset != null) {
+            reset.reset();
+        }
+        if (networkEvents == null) {
+            java.util.Arrays.fill(statusesOut, 0, NetworkEvents.MAX_EVENTS, NtStatus.STATUS_SUCCESS);
+            return 0;
+        }
+        return networkEvents.enumerate(statusesOut);
+    }
+
+    /** A re-enabling call (recv, a send that would block, accept) lets its events be recorded again. */
+    public void reenableNetworkEvents(int bits) {
+        if (networkEvents != null) {
+            synchronized (this) {
+                networkEvents.reenable(bits);
+            }
+        }
+    }
+
+    /** A connect (connect in non-blocking mode, ConnectEx) ended with {@code status}: FD_CONNECT. */
+    void connectFinished(int status) {
+        if (networkEvents != null) {
+            synchronized (this) {
+                networkEvents.connectFinished(status);
+            }
+        }
     }
 
     /** Records a successful bind(2). */
@@ -177,6 +248,10 @@ public final class SocketObject extends IoObject {
     /** Latches a reset seen by any operation: later receives and sends fail at once (SOCK-4). */
     synchronized void latchReset() {
         resetLatched = true;
+    }
+
+    synchronized boolean isResetLatched() {
+        return resetLatched;
     }
 
     /** shutdown(2) succeeded: latch the directions it closed (SOCK-5). */
@@ -230,6 +305,7 @@ public final class SocketObject extends IoObject {
             if (r == -Errno.ECONNRESET && isStream()) {
                 latchReset();
             }
+            reenableNetworkEvents((flags & Sockets.MSG_OOB) != 0 ? NetworkEvents.FD_OOB : NetworkEvents.FD_READ);
             return r;
         } finally {
             io.iocp4j.PortBlocking.end();
@@ -248,6 +324,9 @@ public final class SocketObject extends IoObject {
             long done = 0;
             do {
                 long r = Sockets.send(fd, buffer.asSlice(done), length - done, linuxFlags);
+                if (r == -Errno.EAGAIN) {
+                    reenableNetworkEvents(NetworkEvents.FD_WRITE);
+                }
                 if (r < 0) {
                     if ((r == -Errno.ECONNRESET || r == -Errno.EPIPE) && isStream()) {
                         latchReset();
@@ -266,6 +345,9 @@ public final class SocketObject extends IoObject {
 
     /** Issues a receive or send: straight to the kernel if its direction is idle, else behind the others. */
     void enqueue(SocketOperation op, boolean receive) {
+        if (receive) {
+            reenableNetworkEvents(NetworkEvents.FD_READ);
+        }
         Direction d = receive ? receives : sends;
         boolean startNow;
         synchronized (this) {
@@ -338,6 +420,9 @@ public final class SocketObject extends IoObject {
                 Sockets.setIntOption(fd, o[0], o[1], o[2]);
             }
             markConnected();
+            if (networkEvents != null) {
+                networkEvents.connectionReplaced();
+            }
             return 0;
         }
     }
@@ -364,6 +449,9 @@ public final class SocketObject extends IoObject {
         }
         state = State.FRESH;
         resetLatched = receiveShutdown = sendShutdown = false;
+        if (networkEvents != null) {
+            networkEvents.connectionReplaced();
+        }
         return 0;
     }
 
@@ -383,6 +471,9 @@ public final class SocketObject extends IoObject {
             connectedStream = isStream() && state == State.CONNECTED;
             acceptInto = pendingAcceptInto;
             state = State.CLOSED;
+            if (networkEvents != null) {
+                networkEvents.close();
+            }
         }
         cancelPending(null, connectedStream ? NtStatus.STATUS_CONNECTION_ABORTED : NtStatus.STATUS_CANCELLED);
         if (acceptInto != null) {

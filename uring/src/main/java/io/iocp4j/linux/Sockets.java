@@ -46,7 +46,12 @@ public final class Sockets {
     public static final int MSG_WAITALL = 0x100;
     public static final int MSG_NOSIGNAL = 0x4000;
     public static final short POLLIN = 0x1;
+    public static final short POLLPRI = 0x2;
     public static final short POLLOUT = 0x4;
+    public static final short POLLERR = 0x8;
+    public static final short POLLHUP = 0x10;
+    /** The peer shut its sending side; io_uring polls always report it, asked for or not. */
+    public static final short POLLRDHUP = 0x2000;
     /** ioctl request: bytes waiting in the receive queue. */
     private static final long FIONREAD = 0x541B;
 

@@ -30,6 +30,12 @@ public final class Flags {
     public static final int IOSQE_BUFFER_SELECT = 1 << 5;
     public static final int IOSQE_CQE_SKIP_SUCCESS = 1 << 6;
 
+    // sqe->len of IORING_OP_POLL_ADD
+    public static final int IORING_POLL_ADD_MULTI = 1;            // 5.13
+
+    // cqe->flags
+    public static final int IORING_CQE_F_MORE = 1 << 1;           // more CQEs will follow for this request
+
     // sqe->cancel_flags
     public static final int IORING_ASYNC_CANCEL_ALL = 1;
     public static final int IORING_ASYNC_CANCEL_FD = 1 << 1;

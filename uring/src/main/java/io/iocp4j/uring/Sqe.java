@@ -106,6 +106,15 @@ public final class Sqe {
         opFlags(sqes, sqe, pollMask);
     }
 
+    /**
+     * A multishot poll (5.13+): a CQE flagged IORING_CQE_F_MORE for each wake-up that matches {@code pollMask}, so it
+     * reports changes, not states: what a one-shot poll cannot do once a condition stays true (a peer's FIN).
+     */
+    public static void prepPollMultishot(MemorySegment sqes, long sqe, int fd, int pollMask, long userData) {
+        prepRw(sqes, sqe, IORING_OP_POLL_ADD, fd, 0, Flags.IORING_POLL_ADD_MULTI, 0, userData);
+        opFlags(sqes, sqe, pollMask);
+    }
+
     /** Cancels the request whose user_data is {@code target}; IORING_ASYNC_CANCEL_* in {@code flags}. */
     public static void prepCancel(MemorySegment sqes, long sqe, long target, int flags, long userData) {
         prepRw(sqes, sqe, IORING_OP_ASYNC_CANCEL, -1, target, 0, 0, userData);

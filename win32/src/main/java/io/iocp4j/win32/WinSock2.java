@@ -1,9 +1,11 @@
 package io.iocp4j.win32;
 
+import io.iocp4j.Event;
 import io.iocp4j.NtStatus;
 import io.iocp4j.PortBlocking;
 import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Sockets;
+import io.iocp4j.net.NetworkEvents;
 import io.iocp4j.net.Receive;
 import io.iocp4j.net.Send;
 import io.iocp4j.net.SocketObject;
@@ -58,6 +60,20 @@ public final class WinSock2 {
     public static final int SD_RECEIVE = 0;
     public static final int SD_SEND = 1;
     public static final int SD_BOTH = 2;
+    public static final int FD_READ = NetworkEvents.FD_READ;
+    public static final int FD_WRITE = NetworkEvents.FD_WRITE;
+    public static final int FD_OOB = NetworkEvents.FD_OOB;
+    public static final int FD_ACCEPT = NetworkEvents.FD_ACCEPT;
+    public static final int FD_CONNECT = NetworkEvents.FD_CONNECT;
+    public static final int FD_CLOSE = NetworkEvents.FD_CLOSE;
+    public static final int FD_READ_BIT = 0;
+    public static final int FD_WRITE_BIT = 1;
+    public static final int FD_OOB_BIT = 2;
+    public static final int FD_ACCEPT_BIT = 3;
+    public static final int FD_CONNECT_BIT = 4;
+    public static final int FD_CLOSE_BIT = 5;
+    public static final int FD_MAX_EVENTS = NetworkEvents.MAX_EVENTS;
+    public static final int FD_ALL_EVENTS = (1 << FD_MAX_EVENTS) - 1;
     public static final int FIONBIO = 0x8004667E;
     public static final int FIONREAD = 0x4004667F;
     public static final int SOCKET_ERROR = -1;
@@ -333,6 +349,7 @@ public final class WinSock2 {
             return INVALID_SOCKET;
         }
         if (so.isNonBlocking() && Sockets.poll(so.fd(), Sockets.POLLIN, 0) <= 0) {
+            so.reenableNetworkEvents(FD_ACCEPT);
             LastError.set(WSAEWOULDBLOCK);
             return INVALID_SOCKET;
         }
@@ -346,6 +363,7 @@ public final class WinSock2 {
             fd = Sockets.accept4(so.fd(), peer, len, Sockets.SOCK_CLOEXEC);
         } finally {
             PortBlocking.end();
+            so.reenableNetworkEvents(FD_ACCEPT);
         }
         if (fd < 0) {
             LastError.set(SocketApi.wsaError(-fd));
@@ -504,7 +522,11 @@ public final class WinSock2 {
             return SocketApi.fail(WSAEFAULT);
         }
         switch (cmd) {
-            case FIONBIO -> so.setNonBlocking(argp.value != 0);
+            case FIONBIO -> {
+                if (!so.setNonBlocking(argp.value != 0)) {
+                    return SocketApi.fail(WSAEINVAL);  // blocking while WSAEventSelect is active (NB-4)
+                }
+            }
             case FIONREAD -> {
                 int n = Sockets.bytesReadable(so.fd());
                 if (n < 0) {
@@ -515,6 +537,49 @@ public final class WinSock2 {
             default -> {
                 return SocketApi.fail(WSAEINVAL);
             }
+        }
+        return 0;
+    }
+
+    /**
+     * Records the network events of {@code lNetworkEvents} (FD_READ, FD_WRITE, FD_OOB, FD_ACCEPT, FD_CONNECT,
+     * FD_CLOSE) as they happen and sets {@code hEventObject} when one is recorded; 0 ends the selection. The socket
+     * becomes non-blocking; an event is recorded again only after its re-enabling call (NB-4). A handle that is not an
+     * event: WSAEINVAL.
+     */
+    public static int WSAEventSelect(SOCKET s, HANDLE hEventObject, int lNetworkEvents) {
+        SocketObject so = SocketApi.socket(s);
+        if (so == null) {
+            return SOCKET_ERROR;
+        }
+        Event event = HandleTable.resolve(hEventObject, Event.class);
+        if (event == null && lNetworkEvents != 0) {
+            return SocketApi.fail(WSAEINVAL);
+        }
+        so.selectNetworkEvents(event, lNetworkEvents);
+        return 0;
+    }
+
+    /**
+     * Reports and clears the recorded network events, each with its error (0, or the WSA code of why a connect
+     * failed or a connection closed), and resets {@code hEventObject} when it is not NULL (NB-4).
+     */
+    public static int WSAEnumNetworkEvents(SOCKET s, HANDLE hEventObject, WSANETWORKEVENTS lpNetworkEvents) {
+        SocketObject so = SocketApi.socket(s);
+        if (so == null) {
+            return SOCKET_ERROR;
+        }
+        if (lpNetworkEvents == null) {
+            return SocketApi.fail(WSAEFAULT);
+        }
+        Event reset = HandleTable.resolve(hEventObject, Event.class);
+        if (reset == null && hEventObject != null) {
+            return SocketApi.fail(WSAEINVAL);
+        }
+        int[] statuses = new int[FD_MAX_EVENTS];
+        lpNetworkEvents.lNetworkEvents = so.enumNetworkEvents(statuses, reset);
+        for (int i = 0; i < FD_MAX_EVENTS; i++) {
+            lpNetworkEvents.iErrorCode[i] = ErrorMapping.toWsa(statuses[i]);
         }
         return 0;
     }
