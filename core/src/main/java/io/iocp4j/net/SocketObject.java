@@ -37,6 +37,8 @@ public final class SocketObject extends IoObject {
     /** WSAEventSelect's record, made on first selection; written under this monitor, read without it on fast paths. */
     private volatile NetworkEvents networkEvents;
     private long connectedAtNanos;
+    /** Why the last non-blocking connect failed, until SO_ERROR reads it (NB-2); STATUS_SUCCESS when none. */
+    private int connectError = NtStatus.STATUS_SUCCESS;
     /** The AcceptEx currently targeting this socket as its accept socket (ACC-1: at most one). */
     private SocketOperation pendingAcceptInto;
     /** Options set on the placeholder fd, re-applied when AcceptEx installs the accepted fd (ACC-1). */
@@ -240,9 +242,21 @@ public final class SocketObject extends IoObject {
 
             @Override
             public void publish(int status, long bytes) {
+                if (status < 0) {
+                    synchronized (SocketObject.this) {
+                        connectError = status;
+                    }
+                }
             }
         }, null, null, true, null);
         op.start(this, linuxSockaddr, length, null, 0);
+    }
+
+    /** SO_ERROR: the NTSTATUS a non-blocking connect failed with, once; then STATUS_SUCCESS (NB-2). */
+    public synchronized int takeConnectError() {
+        int e = connectError;
+        connectError = NtStatus.STATUS_SUCCESS;
+        return e;
     }
 
     /** Latches a reset seen by any operation: later receives and sends fail at once (SOCK-4). */

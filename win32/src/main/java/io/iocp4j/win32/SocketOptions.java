@@ -73,7 +73,9 @@ final class SocketOptions {
 
     static int get(SocketObject so, int level, int name, INTByReference value, INTByReference length) {
         if (level == SOL_SOCKET && name == SO_ERROR) {
-            value.value = 0;  // a reported reset leaves SO_ERROR at 0 (SOCK-4); pending errors surface on the next call
+            // A failed non-blocking connect is reported here once (NB-2); a reported reset leaves SO_ERROR at 0
+            // (SOCK-4); other pending errors surface on the next call.
+            value.value = ErrorMapping.toWsa(so.takeConnectError());
             length.value = 4;
             return 0;
         }

@@ -3,6 +3,7 @@ package io.iocp4j.win32.contract;
 import io.iocp4j.engine.IoEngine;
 import io.iocp4j.win32.DWORDByReference;
 import io.iocp4j.win32.HANDLE;
+import io.iocp4j.win32.INTByReference;
 import io.iocp4j.win32.LINGER;
 import io.iocp4j.win32.SOCKADDR_IN;
 import io.iocp4j.win32.SOCKET;
@@ -189,7 +190,8 @@ class NetworkEventsContractTest {
     }
 
     @Test
-    @DisplayName("NB-4 NB-2 FD_CONNECT after a non-blocking connect: error 0 with FD_WRITE, WSAECONNREFUSED when refused")
+    @DisplayName("NB-4 NB-2 FD_CONNECT after a non-blocking connect: error 0 with FD_WRITE, WSAECONNREFUSED when refused "
+            + "(also in SO_ERROR, once)")
     void connectEvents() {
         SOCKADDR_IN[] addr = new SOCKADDR_IN[1];
         SOCKET l = t.listener(addr);
@@ -213,6 +215,11 @@ class NetworkEventsContractTest {
         assertEquals(WSAEWOULDBLOCK, WSAGetLastError());
         WSANETWORKEVENTS failed = awaitEvents(refused, e2, FD_CONNECT);
         assertEquals(WSAECONNREFUSED, failed.iErrorCode[FD_CONNECT_BIT]);
+        INTByReference soError = new INTByReference();
+        assertEquals(0, getsockopt(refused, SOL_SOCKET, SO_ERROR, soError, new INTByReference(4)));
+        assertEquals(WSAECONNREFUSED, soError.value, "NB-2 SO_ERROR after a failed non-blocking connect");
+        assertEquals(0, getsockopt(refused, SOL_SOCKET, SO_ERROR, soError, new INTByReference(4)));
+        assertEquals(0, soError.value, "SO_ERROR is cleared by reading it");
         assertQuiet(e2);
         assertEquals(0, enumerate(refused, e2).lNetworkEvents & FD_WRITE, "FD_WRITE on a socket that never connected");
     }
