@@ -34,6 +34,9 @@ public final class Main {
         COMMANDS.put("event-io", new SeedCommand(
                 "seed 004's event-object WSARecv/WSASend: recv <port> | send <IP> <port>",
                 io.iocp4j.examples.seeds.EventIoSeed::main));
+        COMMANDS.put("event-select-echo", new SeedCommand(
+                "a one-thread WSAEventSelect echo server (WSAWaitForMultipleEvents, up to 62 clients): <port>",
+                io.iocp4j.examples.eventselect.EventSelectEchoServer::main));
         COMMANDS.put("nn-worker", new NnWorkerCommand());
         COMMANDS.put("worker-pool", new SeedCommand(
                 "seed 001's completion-port echo server (2 x CPU workers, pooled per-I/O data): <port>",
