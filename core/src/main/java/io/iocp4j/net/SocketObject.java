@@ -252,6 +252,11 @@ public final class SocketObject extends IoObject {
         op.start(this, linuxSockaddr, length, null, 0);
     }
 
+    /** Whether a non-blocking connect failed and SO_ERROR has not reported it yet (select's except-set, NB-2). */
+    public synchronized boolean hasConnectError() {
+        return connectError != NtStatus.STATUS_SUCCESS;
+    }
+
     /** SO_ERROR: the NTSTATUS a non-blocking connect failed with, once; then STATUS_SUCCESS (NB-2). */
     public synchronized int takeConnectError() {
         int e = connectError;

@@ -229,19 +229,37 @@ public final class Sockets {
         }
     }
 
+    /** Size of struct pollfd: {@code int fd; short events; short revents;}. */
+    public static final int POLLFD_SIZE = 8;
+
     /** poll(2) on one fd: the returned events (0 on timeout) or -errno. */
     public static int poll(int fd, short events, int timeoutMillis) {
-        MemorySegment p = Scratch.get(8);
-        p.set(JAVA_INT, 0, fd);
-        p.set(JAVA_SHORT, 4, events);
-        p.set(JAVA_SHORT, 6, (short) 0);
+        MemorySegment p = Scratch.get(POLLFD_SIZE);
+        setPollFd(p, 0, fd, events);
+        int r = poll(p, 1, timeoutMillis);
+        return r <= 0 ? r : revents(p, 0);
+    }
+
+    /** poll(2) on {@code count} pollfds: how many have events (0 on timeout), or -errno (EINTR included). */
+    public static int poll(MemorySegment pollfds, int count, int timeoutMillis) {
         try {
             MemorySegment st = Native.state();
-            int r = Native.result((int) POLL.invokeExact(st, p, 1L, timeoutMillis), st);
-            return r <= 0 ? r : p.get(JAVA_SHORT, 6) & 0xFFFF;
+            return Native.result((int) POLL.invokeExact(st, pollfds, (long) count, timeoutMillis), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
+    }
+
+    /** Fills pollfd {@code index}; a negative fd is skipped by poll(2). */
+    public static void setPollFd(MemorySegment pollfds, int index, int fd, short events) {
+        long at = (long) index * POLLFD_SIZE;
+        pollfds.set(JAVA_INT, at, fd);
+        pollfds.set(JAVA_SHORT, at + 4, events);
+        pollfds.set(JAVA_SHORT, at + 6, (short) 0);
+    }
+
+    public static int revents(MemorySegment pollfds, int index) {
+        return pollfds.get(JAVA_SHORT, (long) index * POLLFD_SIZE + 6) & 0xFFFF;
     }
 
     /** FIONREAD: bytes that can be read now, or -errno. */

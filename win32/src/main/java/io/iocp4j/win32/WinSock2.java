@@ -6,6 +6,7 @@ import io.iocp4j.PortBlocking;
 import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Sockets;
 import io.iocp4j.net.NetworkEvents;
+import io.iocp4j.net.Readiness;
 import io.iocp4j.net.Receive;
 import io.iocp4j.net.Send;
 import io.iocp4j.net.SocketObject;
@@ -74,6 +75,7 @@ public final class WinSock2 {
     public static final int FD_CLOSE_BIT = 5;
     public static final int FD_MAX_EVENTS = NetworkEvents.MAX_EVENTS;
     public static final int FD_ALL_EVENTS = (1 << FD_MAX_EVENTS) - 1;
+    public static final int FD_SETSIZE = 64;
     public static final int FIONBIO = 0x8004667E;
     public static final int FIONREAD = 0x4004667F;
     public static final int SOCKET_ERROR = -1;
@@ -621,6 +623,97 @@ public final class WinSock2 {
                 return SocketApi.fail(WSAEINVAL);
             }
         }
+    }
+
+    // ---- select (NB-2, NB-4) ----
+
+    /** The C macro: empties the set. */
+    public static void FD_ZERO(fd_set set) {
+        set.fd_count = 0;
+    }
+
+    /** The C macro: adds {@code s} unless present or the set is full (FD_SETSIZE). */
+    public static void FD_SET(SOCKET s, fd_set set) {
+        if (!FD_ISSET(s, set) && set.fd_count < FD_SETSIZE) {
+            set.fd_array[set.fd_count++] = s;
+        }
+    }
+
+    /** The C macro: removes {@code s}, keeping the order of the others. */
+    public static void FD_CLR(SOCKET s, fd_set set) {
+        for (int i = 0; i < set.fd_count; i++) {
+            if (java.util.Objects.equals(set.fd_array[i], s)) {
+                System.arraycopy(set.fd_array, i + 1, set.fd_array, i, set.fd_count - i - 1);
+                set.fd_array[--set.fd_count] = null;
+                return;
+            }
+        }
+    }
+
+    /** The C macro (__WSAFDIsSet): whether {@code s} is in the set. */
+    public static boolean FD_ISSET(SOCKET s, fd_set set) {
+        for (int i = 0; i < set.fd_count; i++) {
+            if (java.util.Objects.equals(set.fd_array[i], s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Waits until a socket of {@code readfds} is readable (data, a pending connection, a close or reset), one of
+     * {@code writefds} writable (connected with room to send, or its non-blocking connect succeeded) or one of
+     * {@code exceptfds} exceptional (its non-blocking connect failed, or OOB data), or the timeout passes (NULL:
+     * forever). Each set is reduced to its ready sockets; returns how many entries remain in all three, 0 on
+     * timeout. {@code nfds} is ignored, as on Windows. No set or only empty sets: WSAEINVAL; a handle that is not
+     * a socket: WSAENOTSOCK. It does not consume WSAEventSelect's records (NB-4).
+     */
+    public static int select(int nfds, fd_set readfds, fd_set writefds, fd_set exceptfds, timeval timeout) {
+        fd_set[] sets = {readfds, writefds, exceptfds};
+        int total = 0;
+        for (fd_set set : sets) {
+            if (set != null && (set.fd_count < 0 || set.fd_count > FD_SETSIZE)) {
+                return SocketApi.fail(WSAEINVAL);
+            }
+            total += set == null ? 0 : set.fd_count;
+        }
+        if (total == 0 || timeout != null && (timeout.tv_sec < 0 || timeout.tv_usec < 0)) {
+            return SocketApi.fail(WSAEINVAL);
+        }
+        SocketObject[] sockets = new SocketObject[total];
+        int[] asked = new int[total];
+        int[] ready = new int[total];
+        int n = 0;
+        for (int k = 0; k < sets.length; k++) {
+            for (int i = 0; sets[k] != null && i < sets[k].fd_count; i++, n++) {
+                sockets[n] = SocketApi.socket(sets[k].fd_array[i]);
+                if (sockets[n] == null) {
+                    return SOCKET_ERROR;
+                }
+                asked[n] = 1 << k;  // READ, WRITE, EXCEPT in the order of the sets
+            }
+        }
+        long timeoutNanos = timeout == null ? -1
+                : timeout.tv_sec * 1_000_000_000L + timeout.tv_usec * 1_000L;
+        int count = Readiness.await(sockets, asked, ready, timeoutNanos);
+        if (count < 0) {
+            return SocketApi.failErrno(count);
+        }
+        n = 0;
+        for (fd_set set : sets) {
+            if (set == null) {
+                continue;
+            }
+            int kept = 0;
+            for (int i = 0; i < set.fd_count; i++, n++) {
+                if (ready[n] != 0) {
+                    set.fd_array[kept++] = set.fd_array[i];
+                }
+            }
+            java.util.Arrays.fill(set.fd_array, kept, set.fd_count, null);
+            set.fd_count = kept;
+        }
+        return count;
     }
 
     // ---- synchronous data transfer (no packets, CORE-7) ----
