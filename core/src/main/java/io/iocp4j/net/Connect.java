@@ -20,6 +20,24 @@ public final class Connect extends SocketOperation {
     private int dataLength;
     private int sent;
     private boolean connected;
+    /** A non-blocking connect(): nobody is notified; the outcome goes to SO_ERROR, select and FD_CONNECT (NB-2). */
+    private boolean background;
+    private static final io.iocp4j.IoStatusBlock NOBODY = new io.iocp4j.IoStatusBlock() {
+        @Override
+        public void markPending() {
+        }
+
+        @Override
+        public void publish(int status, long bytes) {
+        }
+    };
+
+    /** connect() in non-blocking mode: started through the ring with no notification (CORE-7). */
+    void startInBackground(SocketObject s, MemorySegment linuxSockaddr, int length) {
+        notifyTo(NOBODY, null, null, true, null);
+        background = true;
+        start(s, linuxSockaddr, length, null, 0);
+    }
 
     /** Connects {@code s} to a Linux sockaddr; {@code data} may be null. The socket must be bound (checked by the caller). */
     public void start(SocketObject s, MemorySegment linuxSockaddr, int length, MemorySegment data, int dataLength) {
@@ -47,9 +65,6 @@ public final class Connect extends SocketOperation {
     @Override
     protected boolean onCqe(int res, int flags) {
         if (res < 0) {
-            if (!connected) {
-                socket.setState(SocketObject.State.BOUND);
-            }
             end(failureStatus(-res));
             return true;
         }
@@ -68,15 +83,12 @@ public final class Connect extends SocketOperation {
 
     private void end(int status) {
         data = null;
-        socket.connectFinished(connected ? NtStatus.STATUS_SUCCESS : status);
+        socket.connectFinished(connected ? NtStatus.STATUS_SUCCESS : status, background);
         complete(status, sent);
     }
 
     @Override
     protected void abort(int status) {
-        if (!connected) {
-            socket.setState(SocketObject.State.BOUND);
-        }
         end(status);
     }
 }

@@ -194,12 +194,22 @@ public final class SocketObject extends IoObject {
         }
     }
 
-    /** A connect (connect in non-blocking mode, ConnectEx) ended with {@code status}: FD_CONNECT. */
-    void connectFinished(int status) {
-        if (networkEvents != null) {
-            synchronized (this) {
-                networkEvents.connectFinished(status);
+    /**
+     * A connect (connect in non-blocking mode, ConnectEx) ended with {@code status}. A failure puts the socket back
+     * to bound and, for a non-blocking connect, is kept for SO_ERROR and select; then FD_CONNECT is recorded. All in
+     * one step, so whoever sees the outcome sees all of it.
+     */
+    synchronized void connectFinished(int status, boolean background) {
+        if (status != NtStatus.STATUS_SUCCESS) {
+            if (state == State.CONNECTING) {
+                state = State.BOUND;  // not CLOSED: a close aborted it
             }
+            if (background) {
+                connectError = status;
+            }
+        }
+        if (networkEvents != null) {
+            networkEvents.connectFinished(status);
         }
     }
 
@@ -234,22 +244,7 @@ public final class SocketObject extends IoObject {
      * WSAEWOULDBLOCK. The fd stays blocking (LNX-6).
      */
     public void connectInBackground(MemorySegment linuxSockaddr, int length) {
-        Connect op = new Connect();
-        op.notifyTo(new io.iocp4j.IoStatusBlock() {
-            @Override
-            public void markPending() {
-            }
-
-            @Override
-            public void publish(int status, long bytes) {
-                if (status < 0) {
-                    synchronized (SocketObject.this) {
-                        connectError = status;
-                    }
-                }
-            }
-        }, null, null, true, null);
-        op.start(this, linuxSockaddr, length, null, 0);
+        new Connect().startInBackground(this, linuxSockaddr, length);
     }
 
     /** Whether a non-blocking connect failed and SO_ERROR has not reported it yet (select's except-set, NB-2). */
