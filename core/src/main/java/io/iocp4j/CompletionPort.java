@@ -1,5 +1,8 @@
 package io.iocp4j;
 
+import io.iocp4j.engine.BatchEndTask;
+import io.iocp4j.engine.IoEngine;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.locks.LockSupport;
@@ -11,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * (KeRemoveQueue / KiInsertQueue as ReactOS reimplements it). Thread-safe. Waits park in Java, so virtual threads
  * unmount; the lock is never held while parked or while running user code.
  */
-public final class CompletionPort implements AutoCloseable {
+public final class CompletionPort implements AutoCloseable, BatchEndTask {
     /** A timeout meaning "wait forever". */
     public static final long INFINITE = -1L;
     /** Results of dequeue; a positive result is the number of packets removed. */
@@ -34,6 +37,8 @@ public final class CompletionPort implements AutoCloseable {
     private final int limit;
     private Waiter top;
     private int running;
+    /** Packets were queued by the ring driver and its batch's end will release waiters; guarded by the lock. */
+    private boolean releaseDeferred;
     private volatile boolean closed;
     /** Mirrors queue.size() for lock-free reads (WaitForSingleObject on a port, re-check loops). */
     private volatile int queued;
@@ -72,20 +77,50 @@ public final class CompletionPort implements AutoCloseable {
         }
     }
 
-    /** Queues an I/O completion; false (the packet silently dropped) when the port is closed (CICP-11). */
+    /**
+     * Queues an I/O completion; false (the packet silently dropped) when the port is closed (CICP-11). On the ring
+     * driver the waiters are released at the end of its batch of completions: one wake-up hands a waiter the whole
+     * batch, where waking it at the first packet would let it preempt the driver (one CPU) for a single packet.
+     */
     public boolean enqueue(int bytes, Object key, Object overlapped, int status) {
+        Wakeups wakeups = null;
         lock.lock();
         try {
             if (closed) {
                 return false;
             }
             queue.add(key, overlapped, bytes, status);
-            releaseWaiters();
-            queued = queue.size();
+            if (IoEngine.isDriverThread()) {
+                if (!releaseDeferred) {
+                    releaseDeferred = true;
+                    IoEngine.deferToBatchEnd(this);
+                }
+                queued = queue.size();
+                return true;
+            }
+            wakeups = PortThread.current().wakeups;
+            releaseWaiters(wakeups);
             return true;
         } finally {
             lock.unlock();
+            if (wakeups != null) {
+                wakeups.unparkAll();
+            }
         }
+    }
+
+    /** The ring driver's batch of completions has ended: hand the packets it queued to waiters. */
+    @Override
+    public void batchEnded() {
+        Wakeups wakeups = PortThread.current().wakeups;
+        lock.lock();
+        try {
+            releaseDeferred = false;
+            releaseWaiters(wakeups);
+        } finally {
+            lock.unlock();
+        }
+        wakeups.unparkAll();
     }
 
     // ---- consuming ----
@@ -226,12 +261,14 @@ public final class CompletionPort implements AutoCloseable {
 
     /** Packets wait while the limit is reached: threads that died holding a slot give it back (GQCS-15). */
     private void recheck() {
+        Wakeups wakeups = PortThread.current().wakeups;
         lock.lock();
         try {
-            releaseWaiters();
+            releaseWaiters(wakeups);
         } finally {
             lock.unlock();
         }
+        wakeups.unparkAll();
     }
 
     private int takeLocked(PortThread me, Completion single, CompletionBatch batch, int max) {
@@ -281,9 +318,10 @@ public final class CompletionPort implements AutoCloseable {
 
     /**
      * Hands queued packets to the most recent waiters while slots are free (GQCS-9, GQCS-12). Dead counted threads
-     * are uncounted first when the limit is what holds packets back (GQCS-15).
+     * are uncounted first when the limit is what holds packets back (GQCS-15). The threads to unpark go to
+     * {@code wakeups}, for the caller to unpark once it has released the lock.
      */
-    private void releaseWaiters() {
+    private void releaseWaiters(Wakeups wakeups) {
         if (!queue.isEmpty() && top != null && running >= limit) {
             reapDeadThreads();
         }
@@ -303,12 +341,12 @@ public final class CompletionPort implements AutoCloseable {
             w.handed = n;
             countLocked(w.owner);
             w.state = Waiter.HANDED;
-            LockSupport.unpark(t);
+            wakeups.add(t);
         }
         queued = queue.size();
         if (!queue.isEmpty() && top != null) {
             // Held back by the limit: the top waiter re-checks periodically, in case a counted thread ends.
-            LockSupport.unpark(top.thread);
+            wakeups.add(top.thread);
         }
     }
 
@@ -348,11 +386,12 @@ public final class CompletionPort implements AutoCloseable {
             if (t.port == this) {
                 uncountLocked(t);
                 t.port = null;
-                releaseWaiters();
+                releaseWaiters(t.wakeups);
             }
         } finally {
             lock.unlock();
         }
+        t.wakeups.unparkAll();
     }
 
     /** PortBlocking.begin: returns whether the thread was counted (and now is not). */
@@ -363,10 +402,11 @@ public final class CompletionPort implements AutoCloseable {
                 return false;
             }
             uncountLocked(t);
-            releaseWaiters();
+            releaseWaiters(t.wakeups);
             return true;
         } finally {
             lock.unlock();
+            t.wakeups.unparkAll();
         }
     }
 
