@@ -31,6 +31,12 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
     private static final int SPINS = Integer.getInteger("iocp4j.port.spins",
             Runtime.getRuntime().availableProcessors() > 1 ? 1024 : 0);
 
+    /**
+     * Tries of the lock before a contended acquire blocks (see {@link #acquire}); none with one CPU, where the holder
+     * cannot run meanwhile.
+     */
+    private static final int LOCK_SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 64 : 0;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final PacketQueue queue = new PacketQueue();
     private final ArrayList<PortThread> countedThreads = new ArrayList<>();
@@ -84,7 +90,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
      */
     public boolean enqueue(int bytes, Object key, Object overlapped, int status) {
         Wakeups wakeups = null;
-        lock.lock();
+        acquire();
         try {
             if (closed) {
                 return false;
@@ -113,7 +119,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
     @Override
     public void batchEnded() {
         Wakeups wakeups = PortThread.current().wakeups;
-        lock.lock();
+        acquire();
         try {
             releaseDeferred = false;
             releaseWaiters(wakeups);
@@ -171,7 +177,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
             previous.leave(me);  // association moves (GQCS-11); never two port locks at once
         }
         Waiter w = me.waiter;
-        lock.lock();
+        acquire();
         try {
             if (closed) {
                 me.port = null;
@@ -219,7 +225,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
             boolean apc = alertable && !me.apcs.isEmpty();
             long left = deadline - System.nanoTime();
             if (apc || left <= 0) {
-                lock.lock();
+                acquire();
                 try {
                     if (w.state != Waiter.WAITING) {
                         continue;  // a packet or the close won the race
@@ -262,7 +268,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
     /** Packets wait while the limit is reached: threads that died holding a slot give it back (GQCS-15). */
     private void recheck() {
         Wakeups wakeups = PortThread.current().wakeups;
-        lock.lock();
+        acquire();
         try {
             releaseWaiters(wakeups);
         } finally {
@@ -284,6 +290,21 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
         queued = queue.size();
         countLocked(me);
         return n;
+    }
+
+    /**
+     * Takes the lock, retrying briefly before queuing: the critical sections are short, and ReentrantLock allocates
+     * a queue node for every acquire that has to wait, which two threads handing packets to each other would pay
+     * on most hand-offs.
+     */
+    private void acquire() {
+        for (int i = 0; i < LOCK_SPINS; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
     }
 
     // ---- the waiter stack ----
@@ -381,7 +402,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
 
     /** The thread calls a wait on another port: it stops counting here, which may release a waiter (GQCS-11). */
     private void leave(PortThread t) {
-        lock.lock();
+        acquire();
         try {
             if (t.port == this) {
                 uncountLocked(t);
@@ -396,7 +417,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
 
     /** PortBlocking.begin: returns whether the thread was counted (and now is not). */
     boolean uncount(PortThread t) {
-        lock.lock();
+        acquire();
         try {
             if (t.port != this || !t.counted) {
                 return false;
@@ -412,7 +433,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
 
     /** PortBlocking.end: counts the thread again, even above the limit (GQCS-14). */
     void recount(PortThread t) {
-        lock.lock();
+        acquire();
         try {
             if (!closed && t.port == this) {
                 countLocked(t);
@@ -430,7 +451,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
      */
     @Override
     public void close() {
-        lock.lock();
+        acquire();
         try {
             if (closed) {
                 return;
