@@ -14,7 +14,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * (KeRemoveQueue / KiInsertQueue as ReactOS reimplements it). Thread-safe. Waits park in Java, so virtual threads
  * unmount; the lock is never held while parked or while running user code.
  */
-public final class CompletionPort implements AutoCloseable, BatchEndTask {
+public final class CompletionPort implements AutoCloseable {
     /** A timeout meaning "wait forever". */
     public static final long INFINITE = -1L;
     /** Results of dequeue; a positive result is the number of packets removed. */
@@ -45,6 +45,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
     private int running;
     /** Packets were queued by the ring driver and its batch's end will release waiters; guarded by the lock. */
     private boolean releaseDeferred;
+    private final BatchEndTask releaseAtBatchEnd = this::releaseDeferredWaiters;
     private volatile boolean closed;
     /** Mirrors queue.size() for lock-free reads (WaitForSingleObject on a port, re-check loops). */
     private volatile int queued;
@@ -99,7 +100,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
             if (IoEngine.isDriverThread()) {
                 if (!releaseDeferred) {
                     releaseDeferred = true;
-                    IoEngine.deferToBatchEnd(this);
+                    IoEngine.deferToBatchEnd(releaseAtBatchEnd);
                 }
                 queued = queue.size();
                 return true;
@@ -116,8 +117,7 @@ public final class CompletionPort implements AutoCloseable, BatchEndTask {
     }
 
     /** The ring driver's batch of completions has ended: hand the packets it queued to waiters. */
-    @Override
-    public void batchEnded() {
+    private void releaseDeferredWaiters() {
         Wakeups wakeups = PortThread.current().wakeups;
         acquire();
         try {

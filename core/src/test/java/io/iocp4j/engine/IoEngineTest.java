@@ -115,4 +115,40 @@ class IoEngineTest {
         }
         assertEquals(n, outcomes.get(0) + outcomes.get(1));
     }
+
+    @Test
+    @DisplayName("issue 6: work deferred to the batch end runs after the CQE that deferred it, before the driver sleeps")
+    void batchEndTasksRun() throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+        AtomicInteger cqesSeenWhenRan = new AtomicInteger(-1);
+        AtomicInteger cqes = new AtomicInteger();
+        Operation deferring = new Operation() {
+            @Override
+            protected boolean prepare(SubmissionQueue sq, long userData) {
+                Sqe.prepNop(sq.sqes(), sq.next(), userData);
+                return true;
+            }
+
+            @Override
+            protected boolean onCqe(int res, int flags) {
+                IoEngine.deferToBatchEnd(() -> {
+                    cqesSeenWhenRan.set(cqes.get());
+                    ran.countDown();
+                });
+                cqes.incrementAndGet();
+                return true;
+            }
+
+            @Override
+            protected void abort(int status) {
+                throw new AssertionError("a NOP is never aborted");
+            }
+        };
+        IoEngine.shared().submit(deferring);
+        // Nothing else is submitted: the task runs only if the driver flushes before it sleeps.
+        assertTrue(ran.await(10, TimeUnit.SECONDS), "the deferred task never ran");
+        assertEquals(1, cqesSeenWhenRan.get());
+        assertFalse(IoEngine.isDriverThread());
+        assertThrows(IllegalStateException.class, () -> IoEngine.deferToBatchEnd(() -> { }));
+    }
 }
