@@ -1,5 +1,8 @@
 package io.iocp4j;
 
+import io.iocp4j.engine.BatchEndTask;
+import io.iocp4j.engine.IoEngine;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.locks.LockSupport;
@@ -28,12 +31,21 @@ public final class CompletionPort implements AutoCloseable {
     private static final int SPINS = Integer.getInteger("iocp4j.port.spins",
             Runtime.getRuntime().availableProcessors() > 1 ? 1024 : 0);
 
+    /**
+     * Tries of the lock before a contended acquire blocks (see {@link #acquire}); none with one CPU, where the holder
+     * cannot run meanwhile.
+     */
+    private static final int LOCK_SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 64 : 0;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final PacketQueue queue = new PacketQueue();
     private final ArrayList<PortThread> countedThreads = new ArrayList<>();
     private final int limit;
     private Waiter top;
     private int running;
+    /** Packets were queued by the ring driver and its batch's end will release waiters; guarded by the lock. */
+    private boolean releaseDeferred;
+    private final BatchEndTask releaseAtBatchEnd = this::releaseDeferredWaiters;
     private volatile boolean closed;
     /** Mirrors queue.size() for lock-free reads (WaitForSingleObject on a port, re-check loops). */
     private volatile int queued;
@@ -72,20 +84,49 @@ public final class CompletionPort implements AutoCloseable {
         }
     }
 
-    /** Queues an I/O completion; false (the packet silently dropped) when the port is closed (CICP-11). */
+    /**
+     * Queues an I/O completion; false (the packet silently dropped) when the port is closed (CICP-11). On the ring
+     * driver the waiters are released at the end of its batch of completions: one wake-up hands a waiter the whole
+     * batch, where waking it at the first packet would let it preempt the driver (one CPU) for a single packet.
+     */
     public boolean enqueue(int bytes, Object key, Object overlapped, int status) {
-        lock.lock();
+        Wakeups wakeups = null;
+        acquire();
         try {
             if (closed) {
                 return false;
             }
             queue.add(key, overlapped, bytes, status);
-            releaseWaiters();
-            queued = queue.size();
+            if (IoEngine.isDriverThread()) {
+                if (!releaseDeferred) {
+                    releaseDeferred = true;
+                    IoEngine.deferToBatchEnd(releaseAtBatchEnd);
+                }
+                queued = queue.size();
+                return true;
+            }
+            wakeups = PortThread.current().wakeups;
+            releaseWaiters(wakeups);
             return true;
         } finally {
             lock.unlock();
+            if (wakeups != null) {
+                wakeups.unparkAll();
+            }
         }
+    }
+
+    /** The ring driver's batch of completions has ended: hand the packets it queued to waiters. */
+    private void releaseDeferredWaiters() {
+        Wakeups wakeups = PortThread.current().wakeups;
+        acquire();
+        try {
+            releaseDeferred = false;
+            releaseWaiters(wakeups);
+        } finally {
+            lock.unlock();
+        }
+        wakeups.unparkAll();
     }
 
     // ---- consuming ----
@@ -136,7 +177,7 @@ public final class CompletionPort implements AutoCloseable {
             previous.leave(me);  // association moves (GQCS-11); never two port locks at once
         }
         Waiter w = me.waiter;
-        lock.lock();
+        acquire();
         try {
             if (closed) {
                 me.port = null;
@@ -184,7 +225,7 @@ public final class CompletionPort implements AutoCloseable {
             boolean apc = alertable && !me.apcs.isEmpty();
             long left = deadline - System.nanoTime();
             if (apc || left <= 0) {
-                lock.lock();
+                acquire();
                 try {
                     if (w.state != Waiter.WAITING) {
                         continue;  // a packet or the close won the race
@@ -226,12 +267,14 @@ public final class CompletionPort implements AutoCloseable {
 
     /** Packets wait while the limit is reached: threads that died holding a slot give it back (GQCS-15). */
     private void recheck() {
-        lock.lock();
+        Wakeups wakeups = PortThread.current().wakeups;
+        acquire();
         try {
-            releaseWaiters();
+            releaseWaiters(wakeups);
         } finally {
             lock.unlock();
         }
+        wakeups.unparkAll();
     }
 
     private int takeLocked(PortThread me, Completion single, CompletionBatch batch, int max) {
@@ -247,6 +290,21 @@ public final class CompletionPort implements AutoCloseable {
         queued = queue.size();
         countLocked(me);
         return n;
+    }
+
+    /**
+     * Takes the lock, retrying briefly before queuing: the critical sections are short, and ReentrantLock allocates
+     * a queue node for every acquire that has to wait, which two threads handing packets to each other would pay
+     * on most hand-offs.
+     */
+    private void acquire() {
+        for (int i = 0; i < LOCK_SPINS; i++) {
+            if (lock.tryLock()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        lock.lock();
     }
 
     // ---- the waiter stack ----
@@ -281,9 +339,10 @@ public final class CompletionPort implements AutoCloseable {
 
     /**
      * Hands queued packets to the most recent waiters while slots are free (GQCS-9, GQCS-12). Dead counted threads
-     * are uncounted first when the limit is what holds packets back (GQCS-15).
+     * are uncounted first when the limit is what holds packets back (GQCS-15). The threads to unpark go to
+     * {@code wakeups}, for the caller to unpark once it has released the lock.
      */
-    private void releaseWaiters() {
+    private void releaseWaiters(Wakeups wakeups) {
         if (!queue.isEmpty() && top != null && running >= limit) {
             reapDeadThreads();
         }
@@ -303,12 +362,12 @@ public final class CompletionPort implements AutoCloseable {
             w.handed = n;
             countLocked(w.owner);
             w.state = Waiter.HANDED;
-            LockSupport.unpark(t);
+            wakeups.add(t);
         }
         queued = queue.size();
         if (!queue.isEmpty() && top != null) {
             // Held back by the limit: the top waiter re-checks periodically, in case a counted thread ends.
-            LockSupport.unpark(top.thread);
+            wakeups.add(top.thread);
         }
     }
 
@@ -343,36 +402,38 @@ public final class CompletionPort implements AutoCloseable {
 
     /** The thread calls a wait on another port: it stops counting here, which may release a waiter (GQCS-11). */
     private void leave(PortThread t) {
-        lock.lock();
+        acquire();
         try {
             if (t.port == this) {
                 uncountLocked(t);
                 t.port = null;
-                releaseWaiters();
+                releaseWaiters(t.wakeups);
             }
         } finally {
             lock.unlock();
         }
+        t.wakeups.unparkAll();
     }
 
     /** PortBlocking.begin: returns whether the thread was counted (and now is not). */
     boolean uncount(PortThread t) {
-        lock.lock();
+        acquire();
         try {
             if (t.port != this || !t.counted) {
                 return false;
             }
             uncountLocked(t);
-            releaseWaiters();
+            releaseWaiters(t.wakeups);
             return true;
         } finally {
             lock.unlock();
+            t.wakeups.unparkAll();
         }
     }
 
     /** PortBlocking.end: counts the thread again, even above the limit (GQCS-14). */
     void recount(PortThread t) {
-        lock.lock();
+        acquire();
         try {
             if (!closed && t.port == this) {
                 countLocked(t);
@@ -390,7 +451,7 @@ public final class CompletionPort implements AutoCloseable {
      */
     @Override
     public void close() {
-        lock.lock();
+        acquire();
         try {
             if (closed) {
                 return;

@@ -19,6 +19,8 @@ final class PortThread {
     private final WeakReference<Thread> thread;
     final Waiter waiter;
     final ConcurrentLinkedQueue<Runnable> apcs = new ConcurrentLinkedQueue<>();
+    /** Waiters this thread released under a port's lock, to unpark once it has let go; thread-confined. */
+    final Wakeups wakeups = new Wakeups();
     /** The associated port; written under that port's lock, read by the thread itself. */
     volatile CompletionPort port;
     /** Whether {@link #port} counts this thread as running; guarded by that port's lock. */

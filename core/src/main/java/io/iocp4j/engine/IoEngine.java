@@ -16,6 +16,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 
 /**
  * One io_uring and the driver thread that owns it (LNX-1). Any thread may {@link #submit} an operation at any time;
@@ -49,6 +50,8 @@ public final class IoEngine implements CompletionHandler {
     private final InFlightTable inFlight = new InFlightTable();
     /** Operations that need another SQE after a CQE; driver only. */
     private final ArrayDeque<Operation> resubmit = new ArrayDeque<>();
+    /** Postponed to the end of the current batch of completions; driver only. */
+    private final ArrayList<BatchEndTask> batchEndTasks = new ArrayList<>();
     private final int wakeFd;
     private final MemorySegment wakeBuffer;
     private final Thread driver;
@@ -65,7 +68,7 @@ public final class IoEngine implements CompletionHandler {
         }
         wakeFd = fd;
         wakeBuffer = Arena.global().allocate(8, 8);
-        driver = Thread.ofPlatform().daemon().name(name).unstarted(this::drive);
+        driver = new DriverThread(this, name);
         driver.start();
     }
 
@@ -129,6 +132,23 @@ public final class IoEngine implements CompletionHandler {
         wakeDriver();
     }
 
+    /** Whether the calling thread is a ring driver (delivering completions). */
+    public static boolean isDriverThread() {
+        return Thread.currentThread() instanceof DriverThread;
+    }
+
+    /**
+     * Called on a driver thread: runs {@code task} once the driver has delivered the completions it has in hand,
+     * before it next blocks. A port defers waking its waiters this way, so that a batch of packets costs one
+     * wake-up instead of one per packet.
+     */
+    public static void deferToBatchEnd(BatchEndTask task) {
+        if (!(Thread.currentThread() instanceof DriverThread d)) {
+            throw new IllegalStateException("not a ring driver thread");
+        }
+        d.engine.batchEndTasks.add(task);
+    }
+
     /** Completions processed so far (diagnostics and tests). */
     public long completedCount() {
         return completed;
@@ -154,6 +174,7 @@ public final class IoEngine implements CompletionHandler {
         for (;;) {
             try {
                 takeSubmissions();
+                endBatch();  // aborts delivered above must not wait for a wake-up while the driver sleeps
                 if (ring.cq().ready() > 0) {
                     ring.submit();
                 } else if (mayPark()) {
@@ -166,8 +187,21 @@ public final class IoEngine implements CompletionHandler {
             } catch (RuntimeException | Error e) {
                 // One faulty operation must not stop the ring for everybody else.
                 LOG.log(System.Logger.Level.ERROR, "iocp4j ring driver: unexpected failure", e);
+            } finally {
+                endBatch();
             }
         }
+    }
+
+    private void endBatch() {
+        for (int i = 0; i < batchEndTasks.size(); i++) {
+            try {
+                batchEndTasks.get(i).batchEnded();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.ERROR, "iocp4j ring driver: batch-end task failed", e);
+            }
+        }
+        batchEndTasks.clear();
     }
 
     /**
@@ -262,6 +296,17 @@ public final class IoEngine implements CompletionHandler {
             }
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "iocp4j ring driver: operation " + op + " failed", e);
+        }
+    }
+
+    /** The driver's thread, recognisable as such by {@link #deferToBatchEnd}. */
+    private static final class DriverThread extends Thread {
+        final IoEngine engine;
+
+        DriverThread(IoEngine engine, String name) {
+            super(engine::drive, name);
+            this.engine = engine;
+            setDaemon(true);
         }
     }
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.*;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class IoEngineTest {
     /** A NOP that records how many times it completed and with what. */
-    static final class Nop extends Operation {
+    static class Nop extends Operation {
         final AtomicInteger completions = new AtomicInteger();
         volatile int result = Integer.MIN_VALUE;
         final CountDownLatch done;
@@ -114,5 +114,28 @@ class IoEngineTest {
             outcomes.incrementAndGet(op.result == 0 ? 0 : 1);
         }
         assertEquals(n, outcomes.get(0) + outcomes.get(1));
+    }
+
+    @Test
+    @DisplayName("issue 6: work deferred to the batch end runs after the CQE that deferred it, before the driver sleeps")
+    void batchEndTasksRun() throws InterruptedException {
+        CountDownLatch ran = new CountDownLatch(1);
+        AtomicInteger cqesSeenWhenRan = new AtomicInteger(-1);
+        Nop deferring = new Nop(new CountDownLatch(1)) {
+            @Override
+            protected boolean onCqe(int res, int flags) {
+                IoEngine.deferToBatchEnd(() -> {
+                    cqesSeenWhenRan.set(completions.get());
+                    ran.countDown();
+                });
+                return super.onCqe(res, flags);
+            }
+        };
+        IoEngine.shared().submit(deferring);
+        // Nothing else is submitted: the task runs only if the driver flushes before it sleeps.
+        assertTrue(ran.await(10, TimeUnit.SECONDS), "the deferred task never ran");
+        assertEquals(1, cqesSeenWhenRan.get());
+        assertFalse(IoEngine.isDriverThread());
+        assertThrows(IllegalStateException.class, () -> IoEngine.deferToBatchEnd(() -> { }));
     }
 }
