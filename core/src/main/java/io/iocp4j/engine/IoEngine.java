@@ -49,6 +49,7 @@ public final class IoEngine implements CompletionHandler {
     private final InFlightTable inFlight = new InFlightTable();
     /** Operations that need another SQE after a CQE; driver only. */
     private final ArrayDeque<Operation> resubmit = new ArrayDeque<>();
+    private final IdleSpin idleSpin = new IdleSpin();
     private final int wakeFd;
     private final MemorySegment wakeBuffer;
     private final Thread driver;
@@ -72,14 +73,15 @@ public final class IoEngine implements CompletionHandler {
     /**
      * The driver is the ring's only submitter, so the ring can say so (Linux 6.1+): SINGLE_ISSUER lets the kernel
      * skip locking, DEFER_TASKRUN runs completion work only when the driver asks for events instead of interrupting
-     * it. The ring starts disabled so that the driver thread, not the creator, becomes its issuer. Older kernels
-     * (EINVAL) get a plain ring; {@code -Diocp4j.engine.deferTaskrun=false} asks for one (to compare).
+     * it; TASKRUN_FLAG shows such work waiting to a driver that spins ({@link IdleSpin}). The ring starts
+     * disabled so that the driver thread, not the creator, becomes its issuer. Older kernels (EINVAL) get a plain
+     * ring; {@code -Diocp4j.engine.deferTaskrun=false} asks for one (to compare).
      */
     private static IoUring setupRing() {
         if (Boolean.parseBoolean(System.getProperty("iocp4j.engine.deferTaskrun", "true"))) {
             try {
                 return IoUring.setup(RING_ENTRIES, Flags.IORING_SETUP_R_DISABLED | Flags.IORING_SETUP_SINGLE_ISSUER
-                        | Flags.IORING_SETUP_DEFER_TASKRUN);
+                        | Flags.IORING_SETUP_DEFER_TASKRUN | Flags.IORING_SETUP_TASKRUN_FLAG);
             } catch (NativeException e) {
                 if (e.errno() != Errno.EINVAL) {
                     throw e;
@@ -171,11 +173,15 @@ public final class IoEngine implements CompletionHandler {
     }
 
     /**
-     * Announces that the driver is about to block, then looks at the queue once more: a producer that offered
-     * before seeing SLEEPING is found here, one that offered after it writes the eventfd (Dekker-style, both
-     * sides using volatile accesses).
+     * Watches briefly for work first ({@link IdleSpin}), only with no SQE waiting to be submitted: a spin must
+     * never delay the kernel's start on work already taken. Then announces that the driver is about to block, and
+     * looks at the queue once more: a producer that offered before seeing SLEEPING is found here, one that offered
+     * after it writes the eventfd (Dekker-style, both sides using volatile accesses).
      */
     private boolean mayPark() {
+        if (resubmit.isEmpty() && ring.sq().pending() == 0 && idleSpin.workArrived(queue, ring)) {
+            return false;
+        }
         STATE.setVolatile(this, SLEEPING);
         if (queue.isEmpty() && resubmit.isEmpty()) {
             return true;
