@@ -38,7 +38,9 @@ final class IdleSpin {
                 return true;
             }
             if (ring.taskRunPending()) {
-                paidOff = true;
+                // A completion came first; blocking would have caught it as well. Only a submission caught in
+                // time saves a wake-up, so this watch does not count as one that paid off.
+                paidOff = false;
                 return false;
             }
             Thread.onSpinWait();
