@@ -1,16 +1,16 @@
 package io.iocp4j.engine;
 
-import io.iocp4j.uring.IoUring;
+import io.iocp4j.uring.CompletionQueue;
 
 /**
  * The driver's short watch for work before it blocks in io_uring_enter. A thread that keeps a few reads in flight
  * issues its next read microseconds after taking a completion; a driver already asleep must then be woken through
  * its eventfd (a system call for the issuer, a context switch for the driver) for every such read. Watching the
  * submit queue for up to ~20 us first lets those reads in with no wake-up at all: issuers see the driver running
- * and skip the eventfd.
+ * and skip the eventfd. The driver watches only when it has no I/O in the kernel (see IoEngine.mayPark).
  *
  * <p>Adaptive, like the port's spin: after a watch that saw nothing, the driver blocks at once and watches again
- * only before one block in 16, so a driver waiting for slow I/O (O_DIRECT, sockets) burns almost nothing. A
+ * only before one block in 16, so a driver whose issuers have paused burns almost nothing. A
  * process limited to one CPU never spins: the thread it waits for could not run meanwhile.
  * {@code -Diocp4j.engine.spins=N} sets the watch length in spin-wait hints (0: off).
  */
@@ -22,26 +22,15 @@ final class IdleSpin {
     /** xorshift state: retries come at random, see {@link #retryNow}. */
     private int seed = 0x9E3779B9;
 
-    /**
-     * Whether work for the driver itself arrived while watching (a submission or a CQE): then it need not block.
-     * False when nothing came, and also when the kernel signals completion work it holds until the ring is
-     * entered for events (O_DIRECT and socket completions under DEFER_TASKRUN): blocking in io_uring_enter is
-     * then what runs that work, and it returns at once. Driver thread only.
-     */
-    boolean workArrived(SubmitQueue queue, IoUring ring) {
+    /** Whether work arrived while watching (a submission, or a CQE): then the driver need not block. */
+    boolean workArrived(SubmitQueue queue, CompletionQueue cq) {
         if (SPINS == 0 || !paidOff && !retryNow()) {
             return false;
         }
         for (int i = 0; i < SPINS; i++) {
-            if (!queue.isEmpty() || ring.cq().ready() > 0) {
+            if (!queue.isEmpty() || cq.ready() > 0) {
                 paidOff = true;
                 return true;
-            }
-            if (ring.taskRunPending()) {
-                // A completion came first; blocking would have caught it as well. Only a submission caught in
-                // time saves a wake-up, so this watch does not count as one that paid off.
-                paidOff = false;
-                return false;
             }
             Thread.onSpinWait();
         }

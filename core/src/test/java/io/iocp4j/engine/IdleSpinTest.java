@@ -39,7 +39,7 @@ class IdleSpinTest {
     @DisplayName("a queued submission ends the watch: the driver need not block")
     void submissionEndsWatch() {
         queue.offer(new IoEngineTest.Nop(new CountDownLatch(1)));
-        assertTrue(spin.workArrived(queue, ring));
+        assertTrue(spin.workArrived(queue, ring.cq()));
     }
 
     @Test
@@ -48,14 +48,14 @@ class IdleSpinTest {
         SubmissionQueue sq = ring.sq();
         Sqe.prepNop(sq.sqes(), sq.next(), 1);
         assertEquals(1, ring.submit());
-        assertTrue(spin.workArrived(queue, ring));
+        assertTrue(spin.workArrived(queue, ring.cq()));
     }
 
     @Test
     @DisplayName("with nothing arriving the watch gives up: the driver blocks")
     void idleWatchGivesUp() {
-        assertFalse(spin.workArrived(queue, ring));
-        assertFalse(spin.workArrived(queue, ring));
+        assertFalse(spin.workArrived(queue, ring.cq()));
+        assertFalse(spin.workArrived(queue, ring.cq()));
     }
 
     @Test
@@ -69,7 +69,7 @@ class IdleSpinTest {
         boolean caught = false;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!caught && System.nanoTime() < deadline) {
-            caught = spin.workArrived(queue, ring);  // a watch that ran out retries one time in 16
+            caught = spin.workArrived(queue, ring.cq());  // a watch that ran out retries one time in 16
         }
         producer.join();
         assertTrue(caught);

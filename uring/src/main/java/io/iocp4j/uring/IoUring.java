@@ -252,14 +252,6 @@ public final class IoUring implements AutoCloseable {
                 Flags.IORING_ENTER_GETEVENTS | Flags.IORING_ENTER_EXT_ARG, waitArg.address(), 24);
     }
 
-    /**
-     * Whether the kernel holds completion work that runs only when the ring is entered for events
-     * (IORING_SQ_TASKRUN; set only on a ring set up with IORING_SETUP_TASKRUN_FLAG).
-     */
-    public boolean taskRunPending() {
-        return (sq.flags() & Flags.IORING_SQ_TASKRUN) != 0;
-    }
-
     /** Whether the kernel holds completions that did not fit the CQ (IORING_SQ_CQ_OVERFLOW). */
     public boolean cqOverflowPending() {
         return (sq.flags() & Flags.IORING_SQ_CQ_OVERFLOW) != 0;
