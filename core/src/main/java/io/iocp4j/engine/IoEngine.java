@@ -52,6 +52,7 @@ public final class IoEngine implements CompletionHandler {
     private final ArrayDeque<Operation> resubmit = new ArrayDeque<>();
     /** Postponed to the end of the current batch of completions; driver only. */
     private final ArrayList<BatchEndTask> batchEndTasks = new ArrayList<>();
+    private final IdleSpin idleSpin = new IdleSpin();
     private final int wakeFd;
     private final MemorySegment wakeBuffer;
     private final Thread driver;
@@ -205,11 +206,18 @@ public final class IoEngine implements CompletionHandler {
     }
 
     /**
-     * Announces that the driver is about to block, then looks at the queue once more: a producer that offered
-     * before seeing SLEEPING is found here, one that offered after it writes the eventfd (Dekker-style, both
-     * sides using volatile accesses).
+     * Watches briefly for work first ({@link IdleSpin}), only when nothing of ours is in the kernel or waiting
+     * to be submitted: a watch must never delay the kernel's start on work already taken, and while I/O is in
+     * flight its completion wakes the driver anyway, and a spinning driver takes the CPU that completes it (4 KiB
+     * O_DIRECT reads at depth 32 lost 16% with an unconditional watch). Then announces that the driver is about
+     * to block, and looks at the queue once more: a producer that offered before seeing SLEEPING is found here,
+     * one that offered after it writes the eventfd (Dekker-style, both sides using volatile accesses).
      */
     private boolean mayPark() {
+        if (inFlight.size() == 0 && resubmit.isEmpty() && ring.sq().pending() == 0
+                && idleSpin.workArrived(queue, ring.cq())) {
+            return false;
+        }
         STATE.setVolatile(this, SLEEPING);
         if (queue.isEmpty() && resubmit.isEmpty()) {
             return true;

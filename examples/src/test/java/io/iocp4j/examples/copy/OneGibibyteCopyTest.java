@@ -20,9 +20,9 @@ import static java.nio.file.StandardOpenOption.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The file issue's big copy: 1 GiB of random data copied buffered and unbuffered (1 MiB blocks, 8 in flight, what
- * {@code ./iocp4j copy} uses), source and destination compared by CRC32C. Everything streams through a 1 MiB
- * buffer: nothing of the file is held on the heap.
+ * The file issue's big copy: 1 GiB of random data copied buffered and unbuffered with the block sizes and depths
+ * {@code ./iocp4j copy} uses by default, source and destination compared by CRC32C. Everything streams through a
+ * 1 MiB buffer: nothing of the file is held on the heap.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class OneGibibyteCopyTest {
@@ -60,7 +60,7 @@ class OneGibibyteCopyTest {
         Path destination = dir.resolve("copy-" + unbuffered + ".bin");
         try {
             UnbufferedCopy.Result r = UnbufferedCopy.copy(source.toString(), destination.toString(), unbuffered,
-                    CHUNK, 8, null);
+                    null);
             assertEquals(SIZE, r.bytes());
             assertEquals(SIZE, Files.size(destination));
             assertEquals(sourceCrc, crc32c(destination));
