@@ -17,6 +17,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One io_uring and the driver thread that owns it (LNX-1). Any thread may {@link #submit} an operation at any time;
@@ -59,9 +60,11 @@ public final class IoEngine implements CompletionHandler {
     @SuppressWarnings("unused")
     private volatile int state = RUNNING;
     private volatile long completed;
+    /** The driver's result of enabling the ring: 0, or -errno (then the driver has ended). */
+    private final CompletableFuture<Integer> enabled = new CompletableFuture<>();
 
-    private IoEngine(String name) {
-        ring = setupRing();
+    private IoEngine(String name, boolean singleIssuer) {
+        ring = setupRing(singleIssuer);
         int fd = Syscalls.eventfd(0, Syscalls.EFD_CLOEXEC);
         if (fd < 0) {
             ring.close();
@@ -71,6 +74,27 @@ public final class IoEngine implements CompletionHandler {
         wakeBuffer = Arena.global().allocate(8, 8);
         driver = new DriverThread(this, name);
         driver.start();
+        int r = enabled.join();
+        if (r < 0) {
+            Syscalls.close(wakeFd);
+            ring.close();
+            throw new EnableRefused(r);
+        }
+    }
+
+    /**
+     * Starts an engine on a single-issuer ring, or on a plain one when the driver cannot enable the former (a
+     * kernel or a seccomp policy that refuses IORING_REGISTER_ENABLE_RINGS): a ring that never got enabled would
+     * take operations and complete none.
+     */
+    static IoEngine start(String name) {
+        try {
+            return new IoEngine(name, true);
+        } catch (EnableRefused e) {
+            LOG.log(System.Logger.Level.WARNING, "iocp4j: cannot enable the single-issuer ring (" + Errno.name(e.errno)
+                    + "); using a plain ring");
+            return new IoEngine(name, false);
+        }
     }
 
     /**
@@ -79,8 +103,8 @@ public final class IoEngine implements CompletionHandler {
      * it. The ring starts disabled so that the driver thread, not the creator, becomes its issuer. Older kernels
      * (EINVAL) get a plain ring; {@code -Diocp4j.engine.deferTaskrun=false} asks for one (to compare).
      */
-    private static IoUring setupRing() {
-        if (Boolean.parseBoolean(System.getProperty("iocp4j.engine.deferTaskrun", "true"))) {
+    private static IoUring setupRing(boolean singleIssuer) {
+        if (singleIssuer && Boolean.parseBoolean(System.getProperty("iocp4j.engine.deferTaskrun", "true"))) {
             try {
                 return IoUring.setup(RING_ENTRIES, Flags.IORING_SETUP_R_DISABLED | Flags.IORING_SETUP_SINGLE_ISSUER
                         | Flags.IORING_SETUP_DEFER_TASKRUN);
@@ -110,7 +134,7 @@ public final class IoEngine implements CompletionHandler {
                 e = shared;
                 if (e == null) {
                     IoUringAvailability.ensureAvailable();
-                    shared = e = new IoEngine("iocp4j-ring");
+                    shared = e = start("iocp4j-ring");
                 }
             }
         }
@@ -165,11 +189,10 @@ public final class IoEngine implements CompletionHandler {
     // ---- driver thread ----
 
     private void drive() {
-        if ((ring.setupFlags() & Flags.IORING_SETUP_R_DISABLED) != 0) {
-            int r = ring.enable();
-            if (r < 0) {
-                LOG.log(System.Logger.Level.ERROR, "iocp4j ring driver: cannot enable the ring: " + Errno.name(-r));
-            }
+        int r = (ring.setupFlags() & Flags.IORING_SETUP_R_DISABLED) != 0 ? ring.enable() : 0;
+        enabled.complete(r);
+        if (r < 0) {
+            return;  // the constructor falls back to a plain ring with a new driver
         }
         armWakeup();
         for (;;) {
@@ -304,6 +327,21 @@ public final class IoEngine implements CompletionHandler {
             }
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, "iocp4j ring driver: operation " + op + " failed", e);
+        }
+    }
+
+    /** The flags the ring was set up with (tests: which kind of ring the engine fell back to). */
+    int ringSetupFlags() {
+        return ring.setupFlags();
+    }
+
+    /** The single-issuer ring could not be enabled. */
+    private static final class EnableRefused extends RuntimeException {
+        final int errno;
+
+        EnableRefused(int negativeErrno) {
+            super("IORING_REGISTER_ENABLE_RINGS: " + Errno.name(-negativeErrno), null, false, false);
+            this.errno = -negativeErrno;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.iocp4j.engine;
 
+import io.iocp4j.uring.Flags;
+import io.iocp4j.uring.IoUring;
 import io.iocp4j.uring.Sqe;
 import io.iocp4j.uring.SubmissionQueue;
 import org.junit.jupiter.api.DisplayName;
@@ -137,5 +139,30 @@ class IoEngineTest {
         assertEquals(1, cqesSeenWhenRan.get());
         assertFalse(IoEngine.isDriverThread());
         assertThrows(IllegalStateException.class, () -> IoEngine.deferToBatchEnd(() -> { }));
+    }
+
+    @Test
+    @DisplayName("LNX-1: a single-issuer ring the driver cannot enable is replaced by a plain ring that completes I/O")
+    void fallsBackWhenEnableIsRefused() throws InterruptedException {
+        System.setProperty(IoUring.SIMULATE_ENABLE_ERRNO, "EPERM");
+        IoEngine engine;
+        try {
+            engine = IoEngine.start("iocp4j-ring-fallback-test");
+        } finally {
+            System.clearProperty(IoUring.SIMULATE_ENABLE_ERRNO);
+        }
+        assertEquals(0, engine.ringSetupFlags() & (Flags.IORING_SETUP_R_DISABLED | Flags.IORING_SETUP_SINGLE_ISSUER));
+        CountDownLatch done = new CountDownLatch(100);
+        List<Nop> ops = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            Nop op = new Nop(done);
+            ops.add(op);
+            engine.submit(op);
+        }
+        assertTrue(done.await(10, TimeUnit.SECONDS), "missing completions: " + done.getCount());
+        for (Nop op : ops) {
+            assertEquals(1, op.completions.get());
+            assertEquals(0, op.result);
+        }
     }
 }

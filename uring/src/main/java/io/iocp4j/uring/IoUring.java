@@ -18,6 +18,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class IoUring implements AutoCloseable {
     /** Test hook: make setup behave as if the kernel refused with this errno (name like EPERM, or a number). */
     public static final String SIMULATE_SETUP_ERRNO = "iocp4j.uring.simulateSetupErrno";
+    /** Test hook, as {@link #SIMULATE_SETUP_ERRNO}: {@link #enable} fails with this errno without asking the kernel. */
+    public static final String SIMULATE_ENABLE_ERRNO = "iocp4j.uring.simulateEnableErrno";
 
     private final Arena arena;
     private final int fd;
@@ -67,7 +69,7 @@ public final class IoUring implements AutoCloseable {
             MemorySegment p = arena.allocate(ParamsLayout.SIZE, 8);
             p.set(JAVA_INT, ParamsLayout.FLAGS, flags | Flags.IORING_SETUP_CQSIZE | Flags.IORING_SETUP_CLAMP);
             p.set(JAVA_INT, ParamsLayout.CQ_ENTRIES, entries * 4);
-            int fd = simulatedSetupErrno();
+            int fd = simulatedErrno(SIMULATE_SETUP_ERRNO);
             if (fd == 0) {
                 fd = Syscalls.ioUringSetup(entries, p);
             }
@@ -88,8 +90,8 @@ public final class IoUring implements AutoCloseable {
         }
     }
 
-    private static int simulatedSetupErrno() {
-        String v = System.getProperty(SIMULATE_SETUP_ERRNO);
+    private static int simulatedErrno(String property) {
+        String v = System.getProperty(property);
         if (v == null || v.isBlank()) {
             return 0;
         }
@@ -224,6 +226,10 @@ public final class IoUring implements AutoCloseable {
      */
     public int enable() {
         ensureOpen();
+        int simulated = simulatedErrno(SIMULATE_ENABLE_ERRNO);
+        if (simulated != 0) {
+            return simulated;
+        }
         return Syscalls.ioUringRegister(fd, Flags.IORING_REGISTER_ENABLE_RINGS, MemorySegment.NULL, 0);
     }
 
