@@ -34,8 +34,8 @@ public final class CompletionPort implements AutoCloseable {
     /**
      * Tries of the lock before a contended acquire blocks (see {@link #acquire}). None by default: retries save the
      * AQS node a contended acquire allocates (about 12 B per hand-off when exactly two threads ping-pong), but with a
-     * producer and 4 workers on 2 CPUs 64 retries cut throughput from 1.3 M to 0.4-0.7 M packets/s, and 4 or 16
-     * cost 10-25%. The I/O cycles allocate nothing either way (their packets come in batches from the driver).
+     * producer and 4 workers on 2 CPUs 64 retries cut throughput from 1.27-1.42 M to 0.41-0.63 M packets/s, and 4
+     * or 16 cost 10-25%. The I/O cycles allocate nothing either way (their packets come in batches from the driver).
      */
     private static final int LOCK_SPINS = Integer.getInteger("iocp4j.port.lockSpins", 0);
 
@@ -106,8 +106,8 @@ public final class CompletionPort implements AutoCloseable {
                 queued = queue.size();
                 return true;
             }
-            // An application thread posting: waking under the lock measured faster (1 producer -> 4 workers: 2.4-2.7 M
-            // packets/s against 1.2-1.5 M when woken after the unlock), as a producer posting in a loop re-takes the
+            // An application thread posting: waking under the lock measured faster (1 producer -> 4 workers: 2.35-2.66 M
+            // packets/s against 1.21-1.53 M when woken after the unlock), as a producer posting in a loop re-takes the
             // lock at once and the woken waiters find their packets already handed to them.
             Wakeups wakeups = PortThread.current().wakeups;
             releaseWaiters(wakeups);
@@ -295,9 +295,8 @@ public final class CompletionPort implements AutoCloseable {
     }
 
     /**
-     * Takes the lock, retrying briefly before queuing: the critical sections are short, and ReentrantLock allocates
-     * a queue node for every acquire that has to wait, which two threads handing packets to each other would pay
-     * on most hand-offs.
+     * Takes the lock, first trying {@link #LOCK_SPINS} times (none by default): the critical sections are short,
+     * and ReentrantLock allocates a queue node for every acquire that has to wait.
      */
     private void acquire() {
         for (int i = 0; i < LOCK_SPINS; i++) {
@@ -342,7 +341,8 @@ public final class CompletionPort implements AutoCloseable {
     /**
      * Hands queued packets to the most recent waiters while slots are free (GQCS-9, GQCS-12). Dead counted threads
      * are uncounted first when the limit is what holds packets back (GQCS-15). The threads to unpark go to
-     * {@code wakeups}, for the caller to unpark once it has released the lock.
+     * {@code wakeups}, for the caller to unpark: after releasing the lock, except an application's post (see
+     * {@link #enqueue}).
      */
     private void releaseWaiters(Wakeups wakeups) {
         if (!queue.isEmpty() && top != null && running >= limit) {

@@ -327,6 +327,27 @@ public final class SocketObject extends IoObject {
     }
 
     /**
+     * accept4(2) for Winsock's accept on this listener: the new connection's fd, or a negative errno (-EAGAIN in
+     * non-blocking mode when none waits: the fd itself stays blocking, LNX-6). Re-enables FD_ACCEPT whatever the
+     * outcome (NB-4).
+     */
+    public int acceptNow(MemorySegment peer, MemorySegment peerLength) {
+        try {
+            if (isNonBlocking() && Sockets.poll(fd, Sockets.POLLIN, 0) <= 0) {
+                return -Errno.EAGAIN;
+            }
+            io.iocp4j.PortBlocking.begin();
+            try {
+                return Sockets.accept4(fd, peer, peerLength, Sockets.SOCK_CLOEXEC);
+            } finally {
+                io.iocp4j.PortBlocking.end();
+            }
+        } finally {
+            reenableNetworkEvents(NetworkEvents.FD_ACCEPT);
+        }
+    }
+
+    /**
      * send(2) for Winsock's send: a blocking stream send sends everything, as on Windows; returns bytes or a negative
      * errno. Always MSG_NOSIGNAL (LNX-13).
      */

@@ -350,23 +350,11 @@ public final class WinSock2 {
             LastError.set(WSAEFAULT);
             return INVALID_SOCKET;
         }
-        if (so.isNonBlocking() && Sockets.poll(so.fd(), Sockets.POLLIN, 0) <= 0) {
-            so.reenableNetworkEvents(FD_ACCEPT);
-            LastError.set(WSAEWOULDBLOCK);
-            return INVALID_SOCKET;
-        }
         MemorySegment buf = SocketApi.scratch();
         MemorySegment peer = buf.asSlice(0, 128);
         MemorySegment len = buf.asSlice(128, 4);
         len.set(ValueLayout.JAVA_INT, 0, 128);
-        int fd;
-        PortBlocking.begin();
-        try {
-            fd = Sockets.accept4(so.fd(), peer, len, Sockets.SOCK_CLOEXEC);
-        } finally {
-            PortBlocking.end();
-            so.reenableNetworkEvents(FD_ACCEPT);
-        }
+        int fd = so.acceptNow(peer, len);
         if (fd < 0) {
             LastError.set(SocketApi.wsaError(-fd));
             return INVALID_SOCKET;
