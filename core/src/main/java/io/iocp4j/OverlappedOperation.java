@@ -82,13 +82,27 @@ public abstract class OverlappedOperation extends Operation {
      * facade may reuse this object for the caller's next I/O.
      */
     protected final void finish(int status, long bytes) {
+        finish(status, bytes, false);
+    }
+
+    /**
+     * Delivers the result of an operation that succeeded inside the call that issued it, on the issuing thread: as
+     * {@link #finish}, except that no packet is queued when the object is in FILE_SKIP_COMPLETION_PORT_ON_SUCCESS
+     * mode (SKIP-1; immediate failures never get here, they are refused before the operation is issued).
+     */
+    protected final void finishAtOnce(int status, long bytes) {
+        finish(status, bytes, true);
+    }
+
+    private void finish(int status, long bytes, boolean atOnce) {
         IoObject t = target;
         IoStatusBlock block = statusBlock;
         Object ov = overlapped;
         Signal e = event;
         CompletionRoutine r = routine;
         Thread to = issuer;
-        boolean toPort = !packetSuppressed;
+        boolean toPort = !packetSuppressed
+                && !(atOnce && (t.notificationModes() & IoObject.FILE_SKIP_COMPLETION_PORT_ON_SUCCESS) != 0);
         t.removePending(this);
         pending = false;
         block.publish(status, bytes);

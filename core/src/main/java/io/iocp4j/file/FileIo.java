@@ -3,6 +3,7 @@ package io.iocp4j.file;
 import io.iocp4j.ErrnoMapping;
 import io.iocp4j.NtStatus;
 import io.iocp4j.OverlappedOperation;
+import io.iocp4j.linux.Files;
 import io.iocp4j.uring.Sqe;
 import io.iocp4j.uring.SubmissionQueue;
 
@@ -35,9 +36,36 @@ public final class FileIo extends OverlappedOperation {
         return this;
     }
 
-    void begin(FileObject f) {
+    /** Returns the byte count if the transfer completed at once, else -1 (it is pending in the ring). */
+    long begin(FileObject f) {
         this.file = f;
-        issue(f);
+        issueQueued(f);
+        if (!write && length > 0 && f.readsCachedInline()) {
+            long n = readCached(f);
+            if (n >= 0) {
+                return n;
+            }
+        }
+        f.engine().submit(this);
+        return -1;
+    }
+
+    /**
+     * Windows copies a read whose data is all in the cache on the caller's thread (fast I/O) and reports it
+     * complete at once (FILE-7); the ring's round trip through the driver thread costs several times the copy.
+     * Only a read that is served in full counts: a short one may be a partly cached range, and a read at EOF ends
+     * with STATUS_END_OF_FILE; both go to the ring, which waits for the disk or reports the end. Registered as
+     * pending first, so that a concurrent close cannot release the fd during the read. Returns the byte count
+     * delivered, or -1 if the ring must do the read.
+     */
+    private long readCached(FileObject f) {
+        long n = Files.preadCached(f.fd(), buffer, length, position);
+        if (n != length) {
+            return -1;
+        }
+        done = length;
+        deliver(NtStatus.STATUS_SUCCESS, true);
+        return n;
     }
 
     @Override
@@ -60,7 +88,7 @@ public final class FileIo extends OverlappedOperation {
             if (status == NtStatus.STATUS_CANCELLED && cancelStatus() != 0) {
                 status = cancelStatus();
             }
-            deliver(status);
+            deliver(status, false);
             return true;
         }
         done += res;
@@ -68,17 +96,21 @@ public final class FileIo extends OverlappedOperation {
             return false;  // Windows writes are all or nothing: continue the rest
         }
         if (!write && res == 0 && length > 0) {
-            deliver(NtStatus.STATUS_END_OF_FILE);
+            deliver(NtStatus.STATUS_END_OF_FILE, false);
             return true;
         }
-        deliver(NtStatus.STATUS_SUCCESS);
+        deliver(NtStatus.STATUS_SUCCESS, false);
         return true;
     }
 
-    private void deliver(int status) {
+    private void deliver(int status, boolean atOnce) {
         MemorySegment keep = buffer;
         buffer = null;
-        finish(status, done);
+        if (atOnce) {
+            finishAtOnce(status, done);
+        } else {
+            finish(status, done);
+        }
         java.lang.ref.Reference.reachabilityFence(keep);
     }
 }

@@ -20,7 +20,16 @@ public final class FileObject extends IoObject {
     /** Opened with GENERIC_WRITE: SetEndOfFile and FlushFileBuffers need it (FILE-10, FILE-11). */
     private final boolean writable;
     private final String deleteOnClose;
+    /** Overlapped reads first try the page cache on the caller's thread (see {@link FileIo}). */
+    private final boolean cachedReadsInline;
     private long filePointer;
+
+    /**
+     * {@code -Diocp4j.file.cachedReadsInline=false} sends every overlapped read through the ring, as before the
+     * inline path existed (to compare).
+     */
+    private static final boolean CACHED_READS_INLINE =
+            Boolean.parseBoolean(System.getProperty("iocp4j.file.cachedReadsInline", "true"));
 
     /**
      * Opens a file with Linux open(2) flags. Returns the object, or null with the negative errno in
@@ -45,15 +54,18 @@ public final class FileObject extends IoObject {
             return null;
         }
         boolean writable = (oflags & (Files.O_WRONLY | Files.O_RDWR)) != 0;
-        return new FileObject(fd, overlapped, unbuffered, writable, deleteOnClose ? path : null);
+        boolean cachedReadsInline = CACHED_READS_INLINE && !unbuffered && Files.isRegularFile(fd);
+        return new FileObject(fd, overlapped, unbuffered, writable, deleteOnClose ? path : null, cachedReadsInline);
     }
 
-    private FileObject(int fd, boolean overlapped, boolean unbuffered, boolean writable, String deleteOnClose) {
+    private FileObject(int fd, boolean overlapped, boolean unbuffered, boolean writable, String deleteOnClose,
+                       boolean cachedReadsInline) {
         this.fd = fd;
         this.overlapped = overlapped;
         this.unbuffered = unbuffered;
         this.writable = writable;
         this.deleteOnClose = deleteOnClose;
+        this.cachedReadsInline = cachedReadsInline;
     }
 
     @Override
@@ -79,9 +91,16 @@ public final class FileObject extends IoObject {
         return fd;
     }
 
-    /** Starts an overlapped read or write; its one result goes where {@code op} was told to send it. */
-    public void start(FileIo op) {
-        op.begin(this);
+    /**
+     * Starts an overlapped read or write; its one result goes where {@code op} was told to send it. Returns the
+     * byte count if it completed at once (FILE-7: the result is delivered all the same), or -1 if it is pending.
+     */
+    public long start(FileIo op) {
+        return op.begin(this);
+    }
+
+    boolean readsCachedInline() {
+        return cachedReadsInline;
     }
 
     /**
@@ -135,6 +154,11 @@ public final class FileObject extends IoObject {
     /** SetEndOfFile: the size becomes the file pointer. Returns 0 or a negative errno (EACCES if read-only). */
     public synchronized int truncateAtPointer() {
         return writable ? Files.ftruncate(fd, filePointer) : -Errno.EACCES;
+    }
+
+    /** posix_fadvise over the whole file ({@code Files.POSIX_FADV_*}); returns 0 or a negative errno. */
+    public int advise(int advice) {
+        return Files.fadvise(fd, advice);
     }
 
     /** FlushFileBuffers: fsync, data and metadata. Returns 0 or a negative errno (EACCES if read-only). */

@@ -22,6 +22,9 @@ public final class Files {
     public static final int O_DSYNC = 0x1000;
     public static final int O_DIRECT = 0x4000;
     public static final int O_CLOEXEC = 0x80000;
+    public static final int POSIX_FADV_RANDOM = 1;
+    public static final int POSIX_FADV_SEQUENTIAL = 2;
+    public static final int POSIX_FADV_DONTNEED = 4;
 
     /**
      * {@code struct stat} (x86_64): {@code st_mode} (u32) at 24, {@code st_size} (s64) at 48, 144 bytes in all.
@@ -31,6 +34,9 @@ public final class Files {
     private static final long ST_SIZE = 48;
     private static final int S_IFMT = 0xF000;
     private static final int S_IFDIR = 0x4000;
+    private static final int S_IFREG = 0x8000;
+    /** preadv2's flag: fail with EAGAIN instead of waiting for the disk (the data is not all in the page cache). */
+    private static final int RWF_NOWAIT = 0x8;
 
     private static final MethodHandle OPEN = Native.errnoCall("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), java.lang.foreign.Linker.Option.firstVariadicArg(2));
@@ -41,6 +47,10 @@ public final class Files {
     private static final MethodHandle UNLINK = Native.errnoCall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle PREAD = Native.errnoCall("pread",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PREADV2 = Native.errnoCall("preadv2",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle FADVISE = Native.call("posix_fadvise",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     private static final MethodHandle PWRITE = Native.errnoCall("pwrite",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
 
@@ -67,8 +77,18 @@ public final class Files {
     }
 
     public static boolean isDirectory(int fd) {
+        return fileType(fd) == S_IFDIR;
+    }
+
+    public static boolean isRegularFile(int fd) {
+        return fileType(fd) == S_IFREG;
+    }
+
+    /** st_mode's S_IFMT bits, or -errno. */
+    private static int fileType(int fd) {
         MemorySegment s = STAT.get();
-        return fstat(fd, s) == 0 && (s.get(JAVA_INT, ST_MODE) & S_IFMT) == S_IFDIR;
+        int r = fstat(fd, s);
+        return r < 0 ? r : s.get(JAVA_INT, ST_MODE) & S_IFMT;
     }
 
     private static int fstat(int fd, MemorySegment buf) {
@@ -116,10 +136,34 @@ public final class Files {
         }
     }
 
+    /**
+     * A read that takes only what the page cache holds: preadv2 with RWF_NOWAIT, which fails with EAGAIN (or reads
+     * less) rather than wait for the disk. The iovec lives in the thread's scratch area, so the call allocates nothing.
+     */
+    public static long preadCached(int fd, MemorySegment buf, long len, long offset) {
+        MemorySegment iov = Scratch.get((int) IoVec.SIZE);
+        IoVec.set(iov, 0, buf.address(), len);
+        try {
+            MemorySegment st = Native.state();
+            return Native.result((long) PREADV2.invokeExact(st, fd, iov, 1, offset, RWF_NOWAIT), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
     public static long pwrite(int fd, MemorySegment buf, long len, long offset) {
         try {
             MemorySegment st = Native.state();
             return Native.result((long) PWRITE.invokeExact(st, fd, buf, len, offset), st);
+        } catch (Throwable t) {
+            throw Native.unexpected(t);
+        }
+    }
+
+    /** posix_fadvise over the whole file; returns 0 or -errno (the call returns the error, it does not set errno). */
+    public static int fadvise(int fd, int advice) {
+        try {
+            return -(int) FADVISE.invokeExact(fd, 0L, 0L, advice);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }

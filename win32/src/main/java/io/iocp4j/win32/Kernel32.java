@@ -287,8 +287,8 @@ public final class Kernel32 {
     public static final int FILE_FLAG_WRITE_THROUGH = FileApi.FILE_FLAG_WRITE_THROUGH;
     public static final int FILE_FLAG_OVERLAPPED = FileApi.FILE_FLAG_OVERLAPPED;
     public static final int FILE_FLAG_NO_BUFFERING = FileApi.FILE_FLAG_NO_BUFFERING;
-    public static final int FILE_FLAG_RANDOM_ACCESS = 0x10000000;
-    public static final int FILE_FLAG_SEQUENTIAL_SCAN = 0x08000000;
+    public static final int FILE_FLAG_RANDOM_ACCESS = FileApi.FILE_FLAG_RANDOM_ACCESS;
+    public static final int FILE_FLAG_SEQUENTIAL_SCAN = FileApi.FILE_FLAG_SEQUENTIAL_SCAN;
     public static final int FILE_FLAG_DELETE_ON_CLOSE = FileApi.FILE_FLAG_DELETE_ON_CLOSE;
     public static final int FILE_FLAG_BACKUP_SEMANTICS = FileApi.FILE_FLAG_BACKUP_SEMANTICS;
     public static final int FILE_BEGIN = 0;
@@ -307,7 +307,8 @@ public final class Kernel32 {
 
     /**
      * Reads into native memory (RET-1, FILE-2, FILE-4). With an OVERLAPPED on an overlapped handle the read is
-     * positional at Offset/OffsetHigh and returns FALSE/ERROR_IO_PENDING; its result arrives as a packet, an
+     * positional at Offset/OffsetHigh and returns FALSE/ERROR_IO_PENDING, or TRUE with the count when the page cache
+     * held all of it (FILE-7); either way its result arrives as a packet (none for TRUE in skip mode, SKIP-1), an
      * event and the OVERLAPPED's Internal/InternalHigh; at or past EOF it fails with ERROR_HANDLE_EOF.
      * A length beyond the buffer fails with ERROR_NOACCESS and touches nothing.
      */

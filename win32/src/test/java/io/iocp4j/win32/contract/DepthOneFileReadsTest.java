@@ -21,9 +21,10 @@ import static io.iocp4j.win32.WinError.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * One overlapped read in flight at a time, the next issued as soon as the last one's packet arrives: the pattern
- * in which the ring driver catches submissions while it watches before blocking (IdleSpin). Every read must still
- * yield exactly one packet with its own OVERLAPPED and the file's bytes at its offset.
+ * One overlapped read in flight at a time, the next issued as soon as the last one's packet arrives: unbuffered,
+ * the pattern in which the ring driver catches submissions while it watches before blocking (IdleSpin); cached,
+ * the reads that complete inside ReadFile (FILE-7). Every read must still yield exactly one packet with its own
+ * OVERLAPPED and the file's bytes at its offset.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DepthOneFileReadsTest {
@@ -35,26 +36,37 @@ class DepthOneFileReadsTest {
     Path dir;
 
     @Test
-    @DisplayName("FILE-2 GQCS-1 20,000 back-to-back 4 KiB reads at depth 1: one packet each, right bytes, none extra")
-    void backToBackReads() throws Exception {
+    @DisplayName("FILE-2 GQCS-1 20,000 back-to-back unbuffered 4 KiB reads at depth 1 go through the ring: pending, "
+            + "one packet each, right bytes, none extra")
+    void backToBackRingReads() throws Exception {
+        readAll(FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, false);
+    }
+
+    @Test
+    @DisplayName("FILE-7 GQCS-1 20,000 back-to-back cached 4 KiB reads at depth 1 complete at once: TRUE, one packet "
+            + "each, right bytes, none extra")
+    void backToBackCachedReads() throws Exception {
+        readAll(FILE_FLAG_OVERLAPPED, true);
+    }
+
+    private void readAll(int flags, boolean atOnce) throws Exception {
         byte[] content = new byte[BLOCK * BLOCKS];
         new SplittableRandom(7).nextBytes(content);
         Path path = dir.resolve("blocks.bin");
         Files.write(path, content);
-        HANDLE file = CreateFile(path.toString(), GENERIC_READ, FILE_SHARE_READ, null, OPEN_EXISTING,
-                FILE_FLAG_OVERLAPPED, null);
+        HANDLE file = CreateFile(path.toString(), GENERIC_READ, FILE_SHARE_READ, null, OPEN_EXISTING, flags, null);
         assertNotEquals(INVALID_HANDLE_VALUE, file);
         HANDLE port = CreateIoCompletionPort(file, null, "file", 1);
         assertNotNull(port);
         try {
-            readAll(file, port, content);
+            readAll(file, port, content, atOnce);
         } finally {
             CloseHandle(file);
             CloseHandle(port);
         }
     }
 
-    private static void readAll(HANDLE file, HANDLE port, byte[] content) {
+    private static void readAll(HANDLE file, HANDLE port, byte[] content, boolean atOnce) {
         MemorySegment buffer = VirtualAlloc(null, BLOCK, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
         OVERLAPPED ov = new OVERLAPPED();
         DWORDByReference bytes = new DWORDByReference();
@@ -64,8 +76,10 @@ class DepthOneFileReadsTest {
         for (int i = 0; i < READS; i++) {
             int block = random.nextInt(BLOCKS);
             ov.Offset = block * BLOCK;
-            assertFalse(ReadFile(file, buffer, BLOCK, null, ov));
-            assertEquals(ERROR_IO_PENDING, GetLastError());
+            assertEquals(atOnce, ReadFile(file, buffer, BLOCK, null, ov));
+            if (!atOnce) {
+                assertEquals(ERROR_IO_PENDING, GetLastError());
+            }
             assertTrue(GetQueuedCompletionStatus(port, bytes, key, got, 10_000), () -> "error " + GetLastError());
             assertSame(ov, got.value);
             assertEquals(BLOCK, bytes.value);

@@ -367,7 +367,7 @@ class OverlappedFileContractTest {
     @Test
     @DisplayName("issue 2: I/O issued by a thread that never waits is submitted while others sit in GQCS")
     void issueWhileOthersWait() throws Exception {
-        HANDLE f = openOverlapped(fileWith(pattern(8192)), GENERIC_READ);
+        HANDLE f = openOverlapped(fileWith(pattern(8192)), GENERIC_READ | GENERIC_WRITE);
         CreateIoCompletionPort(f, port, 1L, 0);
         int waiters = 4;
         int perIssuer = 200;
@@ -384,12 +384,13 @@ class OverlappedFileContractTest {
             }));
         }
         Thread.sleep(100);
+        // Writes: a read of cached data would complete inside ReadFile, on the issuer, without the ring (FILE-7).
         Thread issuer = Thread.ofPlatform().start(() -> {
             MemorySegment buf = arena.allocate(8192);
             for (int i = 0; i < perIssuer; i++) {
                 OVERLAPPED o = new OVERLAPPED();
                 o.Offset = (i * 512) % 4096;
-                ReadFile(f, buf, 4096, null, o);
+                WriteFile(f, buf, 4096, null, o);
             }
         });
         issuer.join();
@@ -534,28 +535,90 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("FILE-7 RET-7 a cached read still goes pending on Linux and queues its packet with the count, in skip "
-            + "mode too (Windows may complete it at once)")
-    void cachedReadGoesPending() throws Exception {
-        byte[] data = pattern(4096);
+    @DisplayName("FILE-7 FILE-4 RET-5 CORE-2 a read served from the page cache completes at once: TRUE, the count, "
+            + "Internal, the event set, and its packet all the same")
+    void cachedReadCompletesAtOnce() throws Exception {
+        byte[] data = pattern(8192);
+        HANDLE f = openOverlapped(fileWith(data), GENERIC_READ);  // just written: in the page cache
+        CreateIoCompletionPort(f, port, 7L, 0);
+        HANDLE e = track(CreateEvent(null, true, false, null));
+        OVERLAPPED o = new OVERLAPPED();
+        o.Offset = 4096;
+        o.hEvent = e;
+        MemorySegment buf = buffer(4096);
+        DWORDByReference n = new DWORDByReference(0xDEADBEEF);
+        assertTrue(ReadFile(f, buf, 4096, n, o), () -> "error " + GetLastError());
+        assertEquals(4096, n.value, "FILE-4 the count of an immediate completion");
+        assertEquals(STATUS_SUCCESS, o.Internal);
+        assertEquals(4096, o.InternalHigh);
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 0), "the event is set before the call returns");
+        assertEquals(-1, buf.mismatch(MemorySegment.ofArray(data).asSlice(4096)));
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000), () -> "RET-5 the packet, error " + GetLastError());
+        assertSame(o, ov.value);
+        assertEquals(7L, key.longValue());
+        assertEquals(4096, bytes.value);
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 50), "one packet");
+    }
+
+    @Test
+    @DisplayName("FILE-7 SKIP-1 SKIP-3 in skip mode a read served from the cache queues no packet; its event is set, "
+            + "a read that pends still queues one")
+    void cachedReadInSkipMode() throws Exception {
+        byte[] data = pattern(8192);
         Path p = fileWith(data);
-        Files.readAllBytes(p);  // in the page cache
         HANDLE f = openOverlapped(p, GENERIC_READ);
         CreateIoCompletionPort(f, port, 7L, 0);
-        for (boolean skip : new boolean[] {false, true}) {
-            if (skip) {
-                assertTrue(SetFileCompletionNotificationModes(f, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
-            }
+        assertTrue(SetFileCompletionNotificationModes(f, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS));
+        HANDLE e = track(CreateEvent(null, true, false, null));
+        OVERLAPPED o = new OVERLAPPED();
+        o.hEvent = e;
+        DWORDByReference n = new DWORDByReference(0xDEADBEEF);
+        assertTrue(ReadFile(f, buffer(4096), 4096, n, o), () -> "error " + GetLastError());
+        assertEquals(4096, n.value);
+        assertEquals(WAIT_OBJECT_0, WaitForSingleObject(e, 0));
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 200), "no packet for an immediate success");
+        assertEquals(WAIT_TIMEOUT, GetLastError());
+        assertNull(ov.value);
+
+        PageCache.evict(p);
+        OVERLAPPED cold = new OVERLAPPED();
+        cold.Offset = 4096;
+        assertFalse(ReadFile(f, buffer(4096), 4096, n, cold), "data on disk only: the read pends");
+        assertEquals(ERROR_IO_PENDING, GetLastError());
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000), "a pending operation always queues");
+        assertSame(cold, ov.value);
+        assertEquals(4096, bytes.value);
+    }
+
+    @Test
+    @DisplayName("FILE-7 RET-7 a read of data that is not in the page cache goes pending and completes through the "
+            + "port; the same read again, now cached, completes at once")
+    void uncachedReadGoesPending() throws Exception {
+        byte[] data = pattern(64 << 10);
+        Path p = fileWith(data);
+        PageCache.evict(p);
+        HANDLE f = openOverlapped(p, GENERIC_READ);
+        CreateIoCompletionPort(f, port, 8L, 0);
+        for (boolean cached : new boolean[] {false, true}) {
             OVERLAPPED o = new OVERLAPPED();
+            o.Offset = 12288;
+            MemorySegment buf = buffer(16384);
             DWORDByReference n = new DWORDByReference(0xDEADBEEF);
-            assertFalse(ReadFile(f, buffer(4096), 4096, n, o), "the Linux behaviour: pending, never inline");
-            assertEquals(ERROR_IO_PENDING, GetLastError());
+            boolean r = ReadFile(f, buf, 16384, n, o);
+            if (cached) {
+                assertTrue(r, () -> "error " + GetLastError());
+                assertEquals(16384, n.value);
+            } else {
+                assertFalse(r, "the data is on disk only");
+                assertEquals(ERROR_IO_PENDING, GetLastError());
+                assertEquals(0, n.value, "FILE-4 the count is 0 when the call pends");
+            }
             assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 5000), () -> "error " + GetLastError());
             assertSame(o, ov.value);
-            assertEquals(7L, key.longValue());
-            assertEquals(4096, bytes.value);
-            assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 50), "one packet");
+            assertEquals(16384, bytes.value);
+            assertEquals(-1, buf.mismatch(MemorySegment.ofArray(data).asSlice(12288, 16384)));
         }
+        assertFalse(GetQueuedCompletionStatus(port, bytes, key, ov, 50), "one packet each");
     }
 
     @Test
@@ -600,7 +663,11 @@ class OverlappedFileContractTest {
             + "with 995")
     void fileCancelBestEffort() throws Exception {
         byte[] data = pattern(4 << 20);
-        HANDLE f = openOverlapped(fileWith(data), GENERIC_READ);
+        Path p = fileWith(data);
+        PageCache.evict(p);  // reads served from the cache would complete at once, with nothing left to cancel
+        // No read-ahead: each read's range stays on disk until that read fetches it.
+        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ, 0, null, OPEN_EXISTING,
+                FILE_FLAG_OVERLAPPED | FILE_FLAG_RANDOM_ACCESS, null));
         CreateIoCompletionPort(f, port, 3L, 0);
         int n = 32;
         int size = 128 << 10;
@@ -610,7 +677,7 @@ class OverlappedFileContractTest {
             ops[i] = new OVERLAPPED();
             ops[i].Offset = i * size;
             bufs[i] = buffer(size);
-            assertFalse(ReadFile(f, bufs[i], size, null, ops[i]));
+            assertFalse(ReadFile(f, bufs[i], size, null, ops[i]), "the data is on disk only");
             assertEquals(ERROR_IO_PENDING, GetLastError());
         }
         assertTrue(CancelIoEx(f, null) || GetLastError() == ERROR_NOT_FOUND);
