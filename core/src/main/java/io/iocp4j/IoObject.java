@@ -166,13 +166,21 @@ public abstract class IoObject {
 
     private OverlappedOperation firstPending;
 
-    final synchronized void addPending(OverlappedOperation op) {
+    /**
+     * Lists an operation being issued; false once close has begun: close has aborted what was pending and may have
+     * released the fd already, whose number the next open(2) in the process can be given.
+     */
+    final synchronized boolean addPending(OverlappedOperation op) {
+        if (closing) {
+            return false;
+        }
         op.prevPending = null;
         op.nextPending = firstPending;
         if (firstPending != null) {
             firstPending.prevPending = op;
         }
         firstPending = op;
+        return true;
     }
 
     final void removePending(OverlappedOperation op) {

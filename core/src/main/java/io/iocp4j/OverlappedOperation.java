@@ -40,22 +40,29 @@ public abstract class OverlappedOperation extends Operation {
 
     /** Marks the status pending, records the operation on its target and hands it to the engine. */
     protected final void issue(IoObject target) {
-        issueQueued(target);
-        target.engine().submit(this);
+        if (issueQueued(target)) {
+            target.engine().submit(this);
+        }
     }
 
     /**
-     * Marks the status pending and records the operation on its target, for a caller that hands it to the
-     * engine itself later (an ordered socket queue).
+     * Marks the status pending and records the operation on its target, for a caller that hands it to the engine
+     * itself later (an ordered socket queue). Returns false if the target's last handle was closed while the call
+     * was on its way here: the operation is then delivered at once as aborted by that close (CAN-6), and must not
+     * reach the kernel, as the fd it would name may already belong to another file.
      */
-    protected final void issueQueued(IoObject target) {
+    protected final boolean issueQueued(IoObject target) {
         this.target = target;
         pending = true;
         statusBlock.markPending();
         if (event == null && routine == null) {
             target.resetForIo();
         }
-        target.addPending(this);
+        if (!target.addPending(this)) {
+            finish(NtStatus.STATUS_CANCELLED, 0);
+            return false;
+        }
+        return true;
     }
 
     /** Whether the operation is between issue and delivery (OVL-7: the OVERLAPPED must not be reused then). */

@@ -39,7 +39,9 @@ public final class FileIo extends OverlappedOperation {
     /** Returns the byte count if the transfer completed at once, else -1 (it is pending in the ring). */
     long begin(FileObject f) {
         this.file = f;
-        issueQueued(f);
+        if (!issueQueued(f)) {
+            return -1;  // closed meanwhile: delivered as aborted
+        }
         if (!write && length > 0 && f.readsCachedInline()) {
             long n = readCached(f);
             if (n >= 0) {

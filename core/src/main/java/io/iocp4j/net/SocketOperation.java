@@ -18,8 +18,9 @@ public abstract class SocketOperation extends OverlappedOperation {
     final void issueOrdered(SocketObject s, boolean receive) {
         socket = s;
         direction = receive ? RECEIVE : SEND;
-        issueQueued(s);
-        s.enqueue(this, receive);
+        if (issueQueued(s)) {
+            s.enqueue(this, receive);
+        }
     }
 
     /** Issues straight to the engine, outside the direction queues. */

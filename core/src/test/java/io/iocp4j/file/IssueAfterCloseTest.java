@@ -1,0 +1,90 @@
+package io.iocp4j.file;
+
+import io.iocp4j.Completion;
+import io.iocp4j.CompletionPort;
+import io.iocp4j.IoStatusBlock;
+import io.iocp4j.NtStatus;
+import io.iocp4j.linux.Files;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * An operation that reaches a file object after its last handle was closed (another thread closed it between the
+ * handle lookup and the issue): the fd may already be closed and its number given to the next open(2), so the
+ * operation must never reach the kernel. It is delivered at once as aborted by the close (CAN-6), one packet.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class IssueAfterCloseTest {
+    @TempDir
+    Path dir;
+
+    /** Records what the operation published. */
+    private static final class Block implements IoStatusBlock {
+        int status = -1;
+        long bytes = -1;
+
+        @Override
+        public void markPending() {
+            status = NtStatus.STATUS_PENDING;
+        }
+
+        @Override
+        public void publish(int status, long bytes) {
+            this.bytes = bytes;
+            this.status = status;
+        }
+    }
+
+    @Test
+    @DisplayName("CAN-6 LNX-8 a read or write issued on a closed file object is aborted with one packet and never "
+            + "touches the fd number's next owner")
+    void issueAfterClose() throws Exception {
+        Path first = dir.resolve("first.bin");
+        Path second = dir.resolve("second.bin");
+        java.nio.file.Files.write(first, "first file".getBytes());
+        java.nio.file.Files.write(second, "second file".getBytes());
+        try (CompletionPort port = CompletionPort.open(1); Arena arena = Arena.ofConfined()) {
+            for (boolean write : new boolean[] {false, true}) {
+                FileObject closed = open(first);
+                assertTrue(closed.associate(port, "closed"));
+                closed.close();  // nothing pending: the fd is released now
+                FileObject next = open(second);  // most likely given the same fd number
+                MemorySegment buffer = arena.allocate(16);
+                buffer.fill((byte) '#');
+                Block block = new Block();
+                FileIo op = new FileIo();
+                op.notifyTo(block, block, null, false, null);
+                assertEquals(-1, closed.start(op.transfer(buffer, 16, 0, write)), "not completed as a transfer");
+                Completion c = new Completion();
+                assertEquals(1, port.dequeue(c, TimeUnit.SECONDS.toNanos(5), false), "one packet");
+                assertEquals(NtStatus.STATUS_CANCELLED, c.status());
+                assertSame(block, c.overlapped());
+                assertEquals("closed", c.key());
+                assertEquals(0, c.bytesTransferred());
+                assertEquals(NtStatus.STATUS_CANCELLED, block.status);
+                assertEquals(CompletionPort.TIMEOUT, port.dequeue(c, TimeUnit.MILLISECONDS.toNanos(50), false));
+                for (int i = 0; i < 16; i++) {
+                    assertEquals('#', buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i), "nothing was read");
+                }
+                assertEquals("second file", java.nio.file.Files.readString(second), "nothing was written");
+                next.close();
+            }
+        }
+    }
+
+    private static FileObject open(Path p) {
+        int[] errno = new int[1];
+        FileObject f = FileObject.open(p.toString(), Files.O_RDWR, true, false, false, errno);
+        assertNotNull(f, () -> "open " + p + ": " + errno[0]);
+        return f;
+    }
+}
