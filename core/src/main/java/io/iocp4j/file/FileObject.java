@@ -14,6 +14,13 @@ import java.lang.foreign.MemorySegment;
  * writes use and advance (overlapped ones never touch it, FILE-2). Thread-safe.
  */
 public final class FileObject extends IoObject {
+    /**
+     * {@code -Diocp4j.file.cachedReadsInline=false} sends every overlapped read through the ring, as before the
+     * inline path existed (to compare).
+     */
+    private static final boolean CACHED_READS_INLINE =
+            Boolean.parseBoolean(System.getProperty("iocp4j.file.cachedReadsInline", "true"));
+
     private final int fd;
     private final boolean overlapped;
     private final boolean unbuffered;
@@ -23,13 +30,6 @@ public final class FileObject extends IoObject {
     /** Overlapped reads first try the page cache on the caller's thread (see {@link FileIo}). */
     private final boolean cachedReadsInline;
     private long filePointer;
-
-    /**
-     * {@code -Diocp4j.file.cachedReadsInline=false} sends every overlapped read through the ring, as before the
-     * inline path existed (to compare).
-     */
-    private static final boolean CACHED_READS_INLINE =
-            Boolean.parseBoolean(System.getProperty("iocp4j.file.cachedReadsInline", "true"));
 
     /**
      * Opens a file with Linux open(2) flags. Returns the object, or null with the negative errno in
