@@ -6,7 +6,6 @@ import io.iocp4j.engine.IoEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A completion port: FIFO packets (GQCS-8), LIFO waiters (GQCS-9), direct hand-off to a waiter (GQCS-10), and the
@@ -32,14 +31,12 @@ public final class CompletionPort implements AutoCloseable {
             Runtime.getRuntime().availableProcessors() > 1 ? 1024 : 0);
 
     /**
-     * Tries of the lock before a contended acquire blocks (see {@link #acquire}). None by default: retries save the
-     * AQS node a contended acquire allocates (about 12 B per hand-off when exactly two threads ping-pong), but with a
-     * producer and 4 workers on 2 CPUs 64 retries cut throughput from 1.27-1.42 M to 0.41-0.63 M packets/s, and 4
-     * or 16 cost 10-25%. The I/O cycles allocate nothing either way (their packets come in batches from the driver).
+     * Guards the port's state (volatile fields are written under it too). A monitor, not a ReentrantLock: a
+     * contended ReentrantLock allocates an AQS queue node per acquire that waits (11-14 B per hand-off with two
+     * threads posting to each other), while HotSpot queues a monitor's waiters in native records, and a virtual
+     * thread blocked on a monitor unmounts (JEP 491). Nothing parks or runs user code while holding it.
      */
-    private static final int LOCK_SPINS = Integer.getInteger("iocp4j.port.lockSpins", 0);
-
-    private final ReentrantLock lock = new ReentrantLock();
+    private final Object lock = new Object();
     private final PacketQueue queue = new PacketQueue();
     private final ArrayList<PortThread> countedThreads = new ArrayList<>();
     private final int limit;
@@ -92,8 +89,7 @@ public final class CompletionPort implements AutoCloseable {
      * batch, where waking it at the first packet would let it preempt the driver (one CPU) for a single packet.
      */
     public boolean enqueue(int bytes, Object key, Object overlapped, int status) {
-        acquire();
-        try {
+        synchronized (lock) {
             if (closed) {
                 return false;
             }
@@ -113,20 +109,15 @@ public final class CompletionPort implements AutoCloseable {
             releaseWaiters(wakeups);
             wakeups.unparkAll();
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** The ring driver's batch of completions has ended: hand the packets it queued to waiters. */
     private void releaseDeferredWaiters() {
         Wakeups wakeups = PortThread.current().wakeups;
-        acquire();
-        try {
+        synchronized (lock) {
             releaseDeferred = false;
             releaseWaiters(wakeups);
-        } finally {
-            lock.unlock();
         }
         wakeups.unparkAll();
     }
@@ -179,8 +170,7 @@ public final class CompletionPort implements AutoCloseable {
             previous.leave(me);  // association moves (GQCS-11); never two port locks at once
         }
         Waiter w = me.waiter;
-        acquire();
-        try {
+        synchronized (lock) {
             if (closed) {
                 me.port = null;
                 return CLOSED;
@@ -204,8 +194,6 @@ public final class CompletionPort implements AutoCloseable {
             if (apc) {
                 w = me.waiter;
             }
-        } finally {
-            lock.unlock();
         }
         if (w != null) {
             Apcs.runPending();
@@ -227,15 +215,12 @@ public final class CompletionPort implements AutoCloseable {
             boolean apc = alertable && !me.apcs.isEmpty();
             long left = deadline - System.nanoTime();
             if (apc || left <= 0) {
-                acquire();
-                try {
+                synchronized (lock) {
                     if (w.state != Waiter.WAITING) {
                         continue;  // a packet or the close won the race
                     }
                     unlink(w);
                     countLocked(me);
-                } finally {
-                    lock.unlock();
                 }
                 if (apc) {
                     Apcs.runPending();
@@ -270,11 +255,8 @@ public final class CompletionPort implements AutoCloseable {
     /** Packets wait while the limit is reached: threads that died holding a slot give it back (GQCS-15). */
     private void recheck() {
         Wakeups wakeups = PortThread.current().wakeups;
-        acquire();
-        try {
+        synchronized (lock) {
             releaseWaiters(wakeups);
-        } finally {
-            lock.unlock();
         }
         wakeups.unparkAll();
     }
@@ -292,20 +274,6 @@ public final class CompletionPort implements AutoCloseable {
         queued = queue.size();
         countLocked(me);
         return n;
-    }
-
-    /**
-     * Takes the lock, first trying {@link #LOCK_SPINS} times (none by default): the critical sections are short,
-     * and ReentrantLock allocates a queue node for every acquire that has to wait.
-     */
-    private void acquire() {
-        for (int i = 0; i < LOCK_SPINS; i++) {
-            if (lock.tryLock()) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        lock.lock();
     }
 
     // ---- the waiter stack ----
@@ -404,44 +372,35 @@ public final class CompletionPort implements AutoCloseable {
 
     /** The thread calls a wait on another port: it stops counting here, which may release a waiter (GQCS-11). */
     private void leave(PortThread t) {
-        acquire();
-        try {
+        synchronized (lock) {
             if (t.port == this) {
                 uncountLocked(t);
                 t.port = null;
                 releaseWaiters(t.wakeups);
             }
-        } finally {
-            lock.unlock();
         }
         t.wakeups.unparkAll();
     }
 
     /** PortBlocking.begin: returns whether the thread was counted (and now is not). */
     boolean uncount(PortThread t) {
-        acquire();
-        try {
+        synchronized (lock) {
             if (t.port != this || !t.counted) {
                 return false;
             }
             uncountLocked(t);
             releaseWaiters(t.wakeups);
-            return true;
-        } finally {
-            lock.unlock();
-            t.wakeups.unparkAll();
         }
+        t.wakeups.unparkAll();
+        return true;
     }
 
     /** PortBlocking.end: counts the thread again, even above the limit (GQCS-14). */
     void recount(PortThread t) {
-        acquire();
-        try {
+        synchronized (lock) {
             if (!closed && t.port == this) {
                 countLocked(t);
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -453,8 +412,7 @@ public final class CompletionPort implements AutoCloseable {
      */
     @Override
     public void close() {
-        acquire();
-        try {
+        synchronized (lock) {
             if (closed) {
                 return;
             }
@@ -475,8 +433,6 @@ public final class CompletionPort implements AutoCloseable {
             }
             countedThreads.clear();
             running = 0;
-        } finally {
-            lock.unlock();
         }
     }
 

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +12,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The port's concurrency accounting and queue discipline in Java terms (GQCS-11..17, CICP-2, PQCS-5/6), with real
@@ -282,9 +287,24 @@ class CompletionPortTest {
     @DisplayName("issue 2: 8 producers x 1,000,000 packets, 4 consumers: every packet exactly once")
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void eightMillionPackets() throws Exception {
+        assertEveryPacketOnce(8, 1_000_000, 4, i -> Thread.ofPlatform());
+    }
+
+    @Test
+    @DisplayName("issue 6: platform and virtual threads contending for the port lock: every packet exactly once")
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void platformAndVirtualThreadsContend() throws Exception {
+        // Virtual threads that find the port's monitor taken unmount while they wait for it (JEP 491).
+        assertEveryPacketOnce(8, 250_000, 6, i -> i % 2 == 0 ? Thread.ofPlatform() : Thread.ofVirtual());
+    }
+
+    /**
+     * Producers post numbered packets to one port while consumers take them; checks that none is lost or seen
+     * twice and that every thread ends. {@code builders} gives the i-th producer's and the i-th consumer's kind.
+     */
+    private static void assertEveryPacketOnce(int producers, int perProducer, int consumerCount,
+                                              IntFunction<Thread.Builder> builders) throws Exception {
         CompletionPort port = CompletionPort.open(0);
-        int producers = 8;
-        int perProducer = 1_000_000;
         Object[] keys = new Object[producers];
         for (int i = 0; i < producers; i++) {
             keys[i] = i;
@@ -293,8 +313,8 @@ class CompletionPortTest {
         AtomicInteger duplicates = new AtomicInteger();
         Object stop = new Object();
         List<Thread> consumers = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            consumers.add(Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < consumerCount; i++) {
+            consumers.add(builders.apply(i).start(() -> {
                 Completion c = new Completion();
                 while (port.dequeue(c, FOREVER, false) == 1 && c.key() != stop) {
                     int p = (Integer) c.key();
@@ -310,21 +330,17 @@ class CompletionPortTest {
         List<Thread> ps = new ArrayList<>();
         for (int p = 0; p < producers; p++) {
             Object key = keys[p];
-            ps.add(Thread.ofPlatform().start(() -> {
+            ps.add(builders.apply(p).start(() -> {
                 for (int i = 0; i < perProducer; i++) {
                     port.post(i, key, null);
                 }
             }));
         }
-        for (Thread t : ps) {
-            t.join();
-        }
-        for (int i = 0; i < 4; i++) {
+        joinAll(ps);
+        for (int i = 0; i < consumerCount; i++) {
             port.post(0, stop, null);
         }
-        for (Thread t : consumers) {
-            t.join();
-        }
+        joinAll(consumers);
         assertEquals(0, duplicates.get());
         long total = 0;
         for (int i = 0; i < seen.length(); i++) {
@@ -332,6 +348,52 @@ class CompletionPortTest {
         }
         assertEquals((long) producers * perProducer, total, "none lost");
         port.close();
+    }
+
+    private static void joinAll(List<Thread> threads) throws InterruptedException {
+        for (Thread t : threads) {
+            assertTrue(t.join(Duration.ofSeconds(60)), () -> t + " is stuck");
+        }
+    }
+
+    @Test
+    @DisplayName("issue 6: two threads posting to each other allocate nothing per hand-off, contended or not")
+    void pingPongAllocatesNothing() throws Exception {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());
+        CompletionPort there = CompletionPort.open(0);
+        CompletionPort back = CompletionPort.open(0);
+        Completion pongOut = new Completion();
+        AtomicLong pongBytes = new AtomicLong();
+        Thread pong = Thread.ofPlatform().start(() -> pongBytes.set(allocatedBy(mx, i -> {
+            there.dequeue(pongOut, FOREVER, false);
+            back.post(i, null, null);
+        })));
+        Completion pingOut = new Completion();
+        long pingBytes = allocatedBy(mx, i -> {
+            there.post(i, null, null);
+            back.dequeue(pingOut, FOREVER, false);
+        });
+        assertTrue(pong.join(Duration.ofSeconds(30)), "pong ended");
+        double perHandOff = (pingBytes + pongBytes.get()) / (2.0 * MEASURED_HAND_OFFS);
+        assertTrue(perHandOff < 0.5, "ping " + pingBytes + " B, pong " + pongBytes.get() + " B: " + perHandOff
+                + " B per hand-off");
+        there.close();
+        back.close();
+    }
+
+    private static final int MEASURED_HAND_OFFS = 200_000;
+
+    /** Heap bytes the calling thread allocates over the measured steps, after as many again to warm up the JIT. */
+    private static long allocatedBy(com.sun.management.ThreadMXBean mx, IntConsumer step) {
+        for (int i = 0; i < MEASURED_HAND_OFFS; i++) {
+            step.accept(i);
+        }
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < MEASURED_HAND_OFFS; i++) {
+            step.accept(i);
+        }
+        return mx.getCurrentThreadAllocatedBytes() - before;
     }
 
     @Test
