@@ -18,7 +18,6 @@ import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The port's concurrency accounting and queue discipline in Java terms (GQCS-11..17, CICP-2, PQCS-5/6), with real
@@ -360,7 +359,8 @@ class CompletionPortTest {
     @DisplayName("issue 6: two threads posting to each other allocate nothing per hand-off, contended or not")
     void pingPongAllocatesNothing() throws Exception {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled());
+        assertTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(),
+                "this JVM must count per-thread allocation for the test to mean anything");
         CompletionPort there = CompletionPort.open(0);
         CompletionPort back = CompletionPort.open(0);
         Completion pongOut = new Completion();

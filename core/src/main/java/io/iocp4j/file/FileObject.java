@@ -48,13 +48,14 @@ public final class FileObject extends IoObject {
             errnoOut[0] = fd;
             return null;
         }
-        if (!directoryOk && Files.isDirectory(fd)) {
+        int type = Files.fileType(fd);
+        if (!directoryOk && type == Files.S_IFDIR) {
             Syscalls.close(fd);
             errnoOut[0] = -Errno.EISDIR;
             return null;
         }
         boolean writable = (oflags & (Files.O_WRONLY | Files.O_RDWR)) != 0;
-        boolean cachedReadsInline = CACHED_READS_INLINE && !unbuffered && Files.isRegularFile(fd);
+        boolean cachedReadsInline = CACHED_READS_INLINE && !unbuffered && type == Files.S_IFREG;
         return new FileObject(fd, overlapped, unbuffered, writable, deleteOnClose ? path : null, cachedReadsInline);
     }
 

@@ -33,8 +33,8 @@ public final class Files {
     private static final long ST_MODE = 24;
     private static final long ST_SIZE = 48;
     private static final int S_IFMT = 0xF000;
-    private static final int S_IFDIR = 0x4000;
-    private static final int S_IFREG = 0x8000;
+    public static final int S_IFDIR = 0x4000;
+    public static final int S_IFREG = 0x8000;
     /** preadv2's flag: fail with EAGAIN instead of waiting for the disk (the data is not all in the page cache). */
     private static final int RWF_NOWAIT = 0x8;
 
@@ -76,16 +76,8 @@ public final class Files {
         return r < 0 ? r : s.get(JAVA_LONG, ST_SIZE);
     }
 
-    public static boolean isDirectory(int fd) {
-        return fileType(fd) == S_IFDIR;
-    }
-
-    public static boolean isRegularFile(int fd) {
-        return fileType(fd) == S_IFREG;
-    }
-
-    /** st_mode's S_IFMT bits, or -errno. */
-    private static int fileType(int fd) {
+    /** st_mode's S_IFMT bits ({@link #S_IFDIR}, {@link #S_IFREG}...), or -errno. */
+    public static int fileType(int fd) {
         MemorySegment s = STAT.get();
         int r = fstat(fd, s);
         return r < 0 ? r : s.get(JAVA_INT, ST_MODE) & S_IFMT;

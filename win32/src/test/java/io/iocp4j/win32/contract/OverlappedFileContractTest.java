@@ -561,7 +561,7 @@ class OverlappedFileContractTest {
     }
 
     @Test
-    @DisplayName("FILE-7 SKIP-1 SKIP-3 in skip mode a read served from the cache queues no packet; its event is set, "
+    @DisplayName("FILE-7 SKIP-1 in skip mode a read served from the cache queues no packet; its event is set, "
             + "a read that pends still queues one")
     void cachedReadInSkipMode() throws Exception {
         byte[] data = pattern(8192);
