@@ -53,6 +53,7 @@ public abstract class OverlappedOperation extends Operation {
      */
     protected final boolean issueQueued(IoObject target) {
         this.target = target;
+        newIssue();
         pending = true;
         statusBlock.markPending();
         if (event == null && routine == null) {

@@ -255,7 +255,7 @@ public final class IoEngine implements CompletionHandler {
         }
         for (Operation op; (op = queue.poll()) != null; ) {
             if (op instanceof CancelRequest c) {
-                requestCancel(c.target);
+                requestCancel(c);
             } else {
                 start(op);
             }
@@ -275,9 +275,10 @@ public final class IoEngine implements CompletionHandler {
         }
     }
 
-    private void requestCancel(Operation target) {
-        if (target.userData == 0) {
-            return;  // finished, or between two SQEs: start() sees cancelStatus and aborts it
+    private void requestCancel(CancelRequest c) {
+        Operation target = c.target;
+        if (target.userData == 0 || target.issues != c.issue) {
+            return;  // finished, or between two SQEs (start() sees cancelStatus), or issued again since
         }
         SubmissionQueue sq = sq();
         Sqe.prepCancel(sq.sqes(), sq.next(), target.userData, 0, UserData.encode(UserData.KIND_CANCEL, 0, 0));
@@ -359,9 +360,12 @@ public final class IoEngine implements CompletionHandler {
     /** A request, travelling through the submit queue, to cancel an operation the driver may have in flight. */
     private static final class CancelRequest extends Operation {
         final Operation target;
+        /** The issue of {@code target} the cancel was asked for. */
+        final int issue;
 
         CancelRequest(Operation target) {
             this.target = target;
+            this.issue = target.issues;
         }
 
         @Override

@@ -18,6 +18,11 @@ public abstract class Operation {
     long userData;
     /** Set (by any thread) to ask the driver to cancel; read by the driver. */
     volatile int cancelStatus;
+    /**
+     * Counts the issues of a reused operation, so that a cancel request still queued from an earlier issue cannot
+     * stop a later one. Written by the issuer before the submit queue publishes it to the driver.
+     */
+    int issues;
 
     /**
      * Writes this operation's next SQE at a slot of {@code sq} with the given user_data. Returns false when the
@@ -34,6 +39,15 @@ public abstract class Operation {
 
     /** Ends the operation without a CQE (cancelled before it reached the kernel) with this NTSTATUS. */
     protected abstract void abort(int status);
+
+    /**
+     * Called by the issuer before each issue of a reused operation: a cancellation asked of an earlier issue (which
+     * then completed normally, CAN-5) must not end this one.
+     */
+    protected final void newIssue() {
+        cancelStatus = 0;
+        issues++;
+    }
 
     /** The NTSTATUS a cancellation requested through {@link IoEngine#cancel} asked for, or 0. */
     protected final int cancelStatus() {

@@ -108,6 +108,37 @@ class SocketFaultContractTest {
     }
 
     @Test
+    @DisplayName("CAN-5 OVL-7 an OVERLAPPED whose receive was cancelled is reused: the new receive is not cancelled")
+    void reuseAfterCancel() {
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[1], port, 1L, 0);
+        OVERLAPPED first = new OVERLAPPED();
+        OVERLAPPED queued = new OVERLAPPED();
+        MemorySegment buf = t.buffer(4);
+        WSARecv(p[1], new WSABUF[] {new WSABUF(buf, 4)}, 1, null, new DWORDByReference(), first, null);
+        WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(4), 4)}, 1, null, new DWORDByReference(), queued, null);
+        assertTrue(CancelIoEx(p[1], queued), "the second receive waits behind the first (SOCK-2)");
+        t.sendText(p[0], "wxyz");
+        List<OVERLAPPED> got = drain(port, 2, 0);
+        assertEquals(Set.of(first, queued), new HashSet<>(got));
+        assertEquals(STATUS_SUCCESS, first.Internal);
+        assertEquals(STATUS_CANCELLED, queued.Internal);
+
+        for (int round = 0; round < 3; round++) {
+            int r = WSARecv(p[1], new WSABUF[] {new WSABUF(buf, 4)}, 1, null, new DWORDByReference(), queued, null);
+            assertTrue(r == 0 || WSAGetLastError() == WSA_IO_PENDING, "RET-7");
+            t.sendText(p[0], "abcd");
+            assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 10_000), "round " + round + ": "
+                    + GetLastError());
+            assertSame(queued, t.ov.value);
+            assertEquals(4, t.bytes.value);
+            assertEquals("abcd", new String(buf.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                    java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
+    @Test
     @DisplayName("CAN-4 CancelIoEx on the accept socket does not find the AcceptEx; on the listener it does")
     void cancelTargetsListener() {
         HANDLE port = t.port();
