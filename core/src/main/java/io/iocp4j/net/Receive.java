@@ -1,11 +1,9 @@
 package io.iocp4j.net;
 
 import io.iocp4j.NtStatus;
-import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.IoVec;
 import io.iocp4j.linux.MsgHdr;
 import io.iocp4j.linux.Sockets;
-import io.iocp4j.uring.Flags;
 import io.iocp4j.uring.PollMasks;
 import io.iocp4j.uring.Sqe;
 import io.iocp4j.uring.SubmissionQueue;
@@ -28,40 +26,11 @@ public final class Receive extends VectoredOperation {
         resultFlags = 0;
     }
 
-    /**
-     * Linux MSG_* flags (already translated from Windows'); {@code sink} non-null for WSARecvFrom on datagrams.
-     * Returns the byte count if the receive completed at once, else -1 (pending).
-     */
-    public long start(SocketObject s, int flags, AddressSink sink) {
+    /** Linux MSG_* flags (already translated from Windows'); {@code sink} non-null for WSARecvFrom on datagrams. */
+    public void start(SocketObject s, int flags, AddressSink sink) {
         linuxFlags = flags;
         addressSink = sink;
-        return issueOrdered(s, true);
-    }
-
-    /**
-     * A plain stream receive when the socket probably holds data (the last receive left some, or a zero-byte
-     * receive saw it arrive): one recvmsg that does not wait. Datagrams, flagged receives (MSG_PEEK, MSG_OOB,
-     * MSG_WAITALL) and zero-byte receives keep to the ring.
-     */
-    @Override
-    long attemptAtOnce() {
-        if (!socket.isStream() || total == 0 || linuxFlags != 0 || !socket.dataLikely()) {
-            return NOT_DONE;
-        }
-        SocketObject s = socket;
-        MsgHdr.set(msg, 0, 0, iov.address(), count);
-        long r = Sockets.recvmsg(s.fd(), msg, Sockets.MSG_DONTWAIT);
-        if (r == -Errno.EAGAIN) {
-            s.dataLikely(false);
-            return NOT_DONE;
-        }
-        if (r < 0) {
-            complete(failureStatus((int) -r), 0);
-            return FAILED;
-        }
-        s.dataLikely(r == total);  // all the buffers filled: there may be more
-        completeAtOnce(r);
-        return r;
+        issueOrdered(s, true);
     }
 
     /** The receive flags of the completion, for WSAGetOverlappedResult (OVL-8); never MSG_PARTIAL on TCP/UDP. */
@@ -92,12 +61,8 @@ public final class Receive extends VectoredOperation {
             return true;
         }
         if (total == 0 && socket.isStream()) {
-            socket.dataLikely(true);
             complete(NtStatus.STATUS_SUCCESS, 0);  // readable (or closed): nothing consumed (RECV-4)
             return true;
-        }
-        if (socket.isStream()) {
-            socket.dataLikely((flags & Flags.IORING_CQE_F_SOCK_NONEMPTY) != 0);
         }
         long bytes = res;
         int status = NtStatus.STATUS_SUCCESS;

@@ -1,7 +1,6 @@
 package io.iocp4j.net;
 
 import io.iocp4j.NtStatus;
-import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.IoVec;
 import io.iocp4j.linux.MsgHdr;
 import io.iocp4j.linux.Sockets;
@@ -36,40 +35,9 @@ public final class Send extends VectoredOperation {
         return this;
     }
 
-    /** Returns the byte count if the send completed at once, else -1 (pending). */
-    public long start(SocketObject s, int flags) {
+    public void start(SocketObject s, int flags) {
         linuxFlags = flags | Sockets.MSG_NOSIGNAL;
-        return issueOrdered(s, false);
-    }
-
-    /**
-     * One sendmsg that does not wait, unless the last send found the socket's buffer full. What the socket does not
-     * take goes through the ring, continued from where this stopped (SEND-2).
-     */
-    @Override
-    long attemptAtOnce() {
-        if (total == 0 || !socket.roomLikely()) {
-            return NOT_DONE;
-        }
-        SocketObject s = socket;
-        MsgHdr.set(msg, addressLength == 0 ? 0 : address.address(), addressLength, iov.address(), count);
-        long r = Sockets.sendmsg(s.fd(), msg, linuxFlags | Sockets.MSG_DONTWAIT);
-        if (r == -Errno.EAGAIN) {
-            s.roomLikely(false);
-            return NOT_DONE;
-        }
-        if (r < 0) {
-            complete(failureStatus((int) -r), 0);
-            return FAILED;
-        }
-        sent = r;
-        if (r >= total || !s.isStream()) {
-            completeAtOnce(r);
-            return r;
-        }
-        s.roomLikely(false);
-        advance(r);
-        return NOT_DONE;
+        issueOrdered(s, false);
     }
 
     @Override
@@ -93,13 +61,12 @@ public final class Send extends VectoredOperation {
     @Override
     protected boolean onCqe(int res, int flags) {
         if (res < 0) {
-            complete(failureStatus(-res), sent);
+                complete(failureStatus(-res), sent);
             return true;
         }
         sent += res;
         if (sent >= total || !socket.isStream()) {
-            socket.roomLikely(true);
-            complete(NtStatus.STATUS_SUCCESS, sent);
+                complete(NtStatus.STATUS_SUCCESS, sent);
             return true;
         }
         advance(res);

@@ -46,14 +46,6 @@ public final class SocketObject extends IoObject {
 
     private final Direction receives = new Direction();
     private final Direction sends = new Direction();
-    /**
-     * Whether a receive issued now would probably find data, and a send room: a receive is tried on the calling
-     * thread only then, so that a receive that must wait (every one, in request-response traffic) costs no failed
-     * recvmsg first. Written without a lock by whoever saw the socket last; a stale hint costs one syscall or one
-     * trip through the ring, never a wrong result.
-     */
-    private boolean dataLikely;
-    private boolean roomLikely = true;
 
     /** One direction's queue: only the head operation is in the kernel. */
     static final class Direction {
@@ -386,43 +378,24 @@ public final class SocketObject extends IoObject {
 
     // ---- per-direction ordering (SOCK-2) ----
 
-    boolean dataLikely() {
-        return dataLikely;
-    }
-
-    void dataLikely(boolean likely) {
-        dataLikely = likely;
-    }
-
-    boolean roomLikely() {
-        return roomLikely;
-    }
-
-    void roomLikely(boolean likely) {
-        roomLikely = likely;
-    }
-
-    /**
-     * Issues a receive or send: if its direction is idle, first on the calling thread, then to the kernel; else
-     * behind the others. Returns the byte count if it completed at once, else -1 (pending).
-     */
-    long enqueue(SocketOperation op, boolean receive) {
+    /** Issues a receive or send: straight to the kernel if its direction is idle, else behind the others. */
+    void enqueue(SocketOperation op, boolean receive) {
         if (receive) {
             reenableNetworkEvents(NetworkEvents.FD_READ);
         }
         Direction d = receive ? receives : sends;
+        boolean startNow;
         synchronized (this) {
-            if (d.active) {
+            startNow = !d.active;
+            if (startNow) {
+                d.active = true;
+            } else {
                 d.waiting.add(op);
-                return -1;
             }
-            d.active = true;
         }
-        long n = op.tryAtOnce();
-        if (n == SocketOperation.NOT_DONE) {
+        if (startNow) {
             engine().submit(op);
         }
-        return n >= 0 ? n : -1;
     }
 
     /** Called by an operation when it is done: the next one of its direction may go to the kernel. */

@@ -79,10 +79,6 @@ public final class Sockets {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SEND = Native.errnoCall("send",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SENDMSG = Native.errnoCall("sendmsg",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle RECVMSG = Native.errnoCall("recvmsg",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle DUP3 = Native.errnoCall("dup3",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL = Native.errnoCall("poll",
@@ -219,26 +215,6 @@ public final class Sockets {
         try {
             MemorySegment st = Native.state();
             return Native.result((long) SEND.invokeExact(st, fd, buf, len, flags), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-    }
-
-    /** sendmsg(2) with a {@link MsgHdr} already filled. */
-    public static long sendmsg(int fd, MemorySegment msghdr, int flags) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((long) SENDMSG.invokeExact(st, fd, msghdr, flags), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
-    }
-
-    /** recvmsg(2) with a {@link MsgHdr} already filled; the kernel writes its flags and name length back there. */
-    public static long recvmsg(int fd, MemorySegment msghdr, int flags) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((long) RECVMSG.invokeExact(st, fd, msghdr, flags), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }

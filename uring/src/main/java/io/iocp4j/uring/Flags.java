@@ -35,7 +35,6 @@ public final class Flags {
 
     // cqe->flags
     public static final int IORING_CQE_F_MORE = 1 << 1;           // more CQEs will follow for this request
-    public static final int IORING_CQE_F_SOCK_NONEMPTY = 1 << 2;  // a receive left data in its socket
 
     // sqe->cancel_flags
     public static final int IORING_ASYNC_CANCEL_ALL = 1;

@@ -37,18 +37,6 @@ final class SocketApi {
         return WinSock2.SOCKET_ERROR;
     }
 
-    /**
-     * An overlapped call that completed inside the call (RET-2): 0, and its byte count where the caller asked for
-     * it. Its event, packet or completion routine come all the same (RET-5).
-     */
-    static int doneAtOnce(long bytes, DWORDByReference count) {
-        if (count != null) {
-            count.value = (int) bytes;
-        }
-        LastError.set(0);
-        return 0;
-    }
-
     /** A failed Linux call's -errno as the WSA error a Windows program sees. */
     static int failErrno(int negativeErrno) {
         return fail(wsaError(-negativeErrno));

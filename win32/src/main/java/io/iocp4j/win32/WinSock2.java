@@ -23,10 +23,8 @@ import static io.iocp4j.win32.WinError.*;
  * Use with {@code import static io.iocp4j.win32.WinSock2.*;}. Functions return 0 / SOCKET_ERROR (or a SOCKET /
  * INVALID_SOCKET) and leave the WSA error in the per-thread slot WSAGetLastError reads (CORE-8).
  *
- * <p>Overlapped transfers complete at once where the socket can do them without waiting (a send its buffer takes,
- * a receive of data already known to be there): 0 and the count, with the packet, event or completion routine
- * following all the same (RET-2, RET-5; no packet in skip mode, SKIP-1). Everything else returns SOCKET_ERROR with
- * WSA_IO_PENDING and its result arrives by packet, event or completion routine (RET-7); argument and state errors
+ * <p>Overlapped calls always go pending (LNX-2, RET-7): an I/O that can complete returns SOCKET_ERROR with
+ * WSA_IO_PENDING and its result arrives by packet, event or completion routine; argument and state errors
  * (WSAENOTSOCK, WSAEFAULT, WSAEINVAL, WSAENOTCONN, WSAESHUTDOWN, a latched WSAECONNRESET) fail at once with no
  * notification (RET-6).
  */
@@ -808,13 +806,9 @@ public final class WinSock2 {
         for (int i = 0; i < dwBufferCount; i++) {
             op.buffer(i, lpBuffers[i].buf, lpBuffers[i].len);
         }
-        long n = op.start(so, linuxFlags, wantsAddress ? (linux, length) -> lpFromlen.value = SockaddrCodec.fill(
-                linux, length, lpFrom) : null);
-        if (n < 0) {
-            return SocketApi.fail(WSA_IO_PENDING);
-        }
-        lpFlags.value = 0;  // what a stream receive done at once reports; the operation may already be reused
-        return SocketApi.doneAtOnce(n, lpNumberOfBytesRecvd);
+        op.start(so, linuxFlags, wantsAddress ? (linux, length) -> lpFromlen.value = SockaddrCodec.fill(linux, length,
+                lpFrom) : null);
+        return SocketApi.fail(WSA_IO_PENDING);
     }
 
     /**
@@ -884,8 +878,8 @@ public final class WinSock2 {
         if (to != null) {
             op.to(to, toLength);
         }
-        long n = op.start(so, linuxFlags);
-        return n < 0 ? SocketApi.fail(WSA_IO_PENDING) : SocketApi.doneAtOnce(n, lpNumberOfBytesSent);
+        op.start(so, linuxFlags);
+        return SocketApi.fail(WSA_IO_PENDING);
     }
 
     /**

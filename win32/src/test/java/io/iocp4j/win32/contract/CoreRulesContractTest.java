@@ -246,11 +246,26 @@ class CoreRulesContractTest {
     }
 
     @Test
-    @DisplayName("RET-7 RET-6 deterministic argument and state errors fail immediately, with no packet")
-    void deterministicErrorsFailAtOnce() {
+    @DisplayName("RET-7 LNX-2 on Linux every I/O goes pending even when it could complete at once; deterministic "
+            + "argument and state errors still fail immediately, with no packet")
+    void alwaysPending() {
         HANDLE port = t.port();
         SOCKET[] p = t.pair();
         CreateIoCompletionPort(p[1], port, 1L, 0);
+        CreateIoCompletionPort(p[0], port, 2L, 0);
+        t.sendText(p[0], "ready");
+        assertEquals(5, recv(p[1], t.buffer(5), 5, MSG_PEEK), "data is buffered");
+        OVERLAPPED rx = new OVERLAPPED();
+        assertEquals(SOCKET_ERROR, WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null,
+                new DWORDByReference(), rx, null));
+        assertEquals(WSA_IO_PENDING, WSAGetLastError(), "a receive with data buffered still goes pending");
+        OVERLAPPED tx = new OVERLAPPED();
+        assertEquals(SOCKET_ERROR, WSASend(p[0], new WSABUF[] {new WSABUF(t.text("x"), 1)}, 1, null, 0, tx, null));
+        assertEquals(WSA_IO_PENDING, WSAGetLastError(), "a small send into an empty buffer still goes pending");
+        for (int i = 0; i < 2; i++) {
+            assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
+        }
+
         SOCKET closed = t.tcp();
         assertEquals(0, closesocket(closed));
         SOCKET never = t.tcp();

@@ -37,7 +37,7 @@ class DatagramAndRoutineContractTest {
         WSABUF[] b = {new WSABUF(t.text(text), text.length())};
         OVERLAPPED ov = new OVERLAPPED();
         int r = WSASendTo(from, b, 1, null, 0, to, SOCKADDR_IN.SIZE, ov, null);
-        if (r == 0 || WSAGetLastError() == WSA_IO_PENDING) {  // done at once or pending (RET-7)
+        if (r == SOCKET_ERROR && WSAGetLastError() == WSA_IO_PENDING) {
             DWORDByReference n = new DWORDByReference();
             assertTrue(WSAGetOverlappedResult(from, ov, n, true, new DWORDByReference()));
             return n.value;
