@@ -14,6 +14,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,6 +48,7 @@ public final class IoEngine implements CompletionHandler {
     private static volatile IoEngine shared;
 
     private final IoUring ring;
+    private final FixedBuffers fixedBuffers;
     private final SubmitQueue queue = new SubmitQueue();
     private final InFlightTable inFlight = new InFlightTable();
     /** Operations that need another SQE after a CQE; driver only. */
@@ -65,6 +67,7 @@ public final class IoEngine implements CompletionHandler {
 
     private IoEngine(String name, boolean singleIssuer) {
         ring = setupRing(singleIssuer);
+        fixedBuffers = new FixedBuffers(ring);
         int fd = Syscalls.eventfd(0, Syscalls.EFD_CLOEXEC);
         if (fd < 0) {
             ring.close();
@@ -155,6 +158,34 @@ public final class IoEngine implements CompletionHandler {
         op.cancelStatus = status;
         queue.offer(new CancelRequest(op));
         wakeDriver();
+    }
+
+    /**
+     * Offers memory made for unbuffered I/O (VirtualAlloc) as a fixed buffer ({@link FixedBuffers}): registered
+     * with the ring at its first unbuffered read or write, let go once the memory is unreachable. Any thread.
+     */
+    public void offerFixedBuffer(MemorySegment memory) {
+        FixedBuffers.Region region = new FixedBuffers.Region(memory);
+        queue.offer(new FixedBufferRequest(region, true));
+        wakeDriver();
+        // The action holds the region (a weak reference to the memory's scope), never the memory itself.
+        FixedBufferCleaner.CLEANER.register(memory.scope(), () -> {
+            queue.offer(new FixedBufferRequest(region, false));
+            wakeDriver();
+        });
+    }
+
+    /**
+     * Driver only (an operation's {@code prepare}): the fixed-buffer slot holding {@code address..address+length}
+     * of {@code buffer}'s memory, or -1 when the I/O must name plain addresses.
+     */
+    public int fixedBufferSlot(MemorySegment buffer, long address, long length) {
+        return fixedBuffers.slotFor(buffer, address, length);
+    }
+
+    /** How many offered regions are registered with the ring now (tests, diagnostics); driver's view, racy. */
+    public int fixedBuffersRegistered() {
+        return fixedBuffers.registered();
     }
 
     /** Whether the calling thread is a ring driver (delivering completions). */
@@ -254,8 +285,8 @@ public final class IoEngine implements CompletionHandler {
             start(op);
         }
         for (Operation op; (op = queue.poll()) != null; ) {
-            if (op instanceof CancelRequest c) {
-                requestCancel(c);
+            if (op instanceof DriverRequest r) {
+                r.run(this);
             } else {
                 start(op);
             }
@@ -357,8 +388,33 @@ public final class IoEngine implements CompletionHandler {
         }
     }
 
-    /** A request, travelling through the submit queue, to cancel an operation the driver may have in flight. */
-    private static final class CancelRequest extends Operation {
+    /** Its thread starts with the first fixed buffer, not with every program. */
+    private static final class FixedBufferCleaner {
+        static final Cleaner CLEANER = Cleaner.create();
+    }
+
+    /** Work for the driver that travels through the submit queue in order with operations, never an SQE itself. */
+    private abstract static class DriverRequest extends Operation {
+        abstract void run(IoEngine engine);
+
+        @Override
+        protected final boolean prepare(SubmissionQueue sq, long userData) {
+            throw new AssertionError("handled by the driver");
+        }
+
+        @Override
+        protected final boolean onCqe(int res, int flags) {
+            throw new AssertionError("handled by the driver");
+        }
+
+        @Override
+        protected final void abort(int status) {
+            throw new AssertionError("handled by the driver");
+        }
+    }
+
+    /** Cancels an operation the driver may have in flight. */
+    private static final class CancelRequest extends DriverRequest {
         final Operation target;
         /** The issue of {@code target} the cancel was asked for. */
         final int issue;
@@ -369,18 +425,28 @@ public final class IoEngine implements CompletionHandler {
         }
 
         @Override
-        protected boolean prepare(SubmissionQueue sq, long userData) {
-            throw new AssertionError("handled by the driver");
+        void run(IoEngine engine) {
+            engine.requestCancel(this);
+        }
+    }
+
+    /** Adds a region to the fixed-buffer table, or takes one out (its memory is unreachable). */
+    private static final class FixedBufferRequest extends DriverRequest {
+        final FixedBuffers.Region region;
+        final boolean offer;
+
+        FixedBufferRequest(FixedBuffers.Region region, boolean offer) {
+            this.region = region;
+            this.offer = offer;
         }
 
         @Override
-        protected boolean onCqe(int res, int flags) {
-            throw new AssertionError("handled by the driver");
-        }
-
-        @Override
-        protected void abort(int status) {
-            throw new AssertionError("handled by the driver");
+        void run(IoEngine engine) {
+            if (offer) {
+                engine.fixedBuffers.offer(region);
+            } else {
+                engine.fixedBuffers.withdraw(region);
+            }
         }
     }
 }

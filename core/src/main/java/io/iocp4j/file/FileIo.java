@@ -70,15 +70,26 @@ public final class FileIo extends OverlappedOperation {
         return n;
     }
 
+    /**
+     * Unbuffered I/O into memory registered as a fixed buffer (VirtualAlloc's) names its slot, so the kernel does not
+     * pin the pages again for each transfer; buffered I/O copies through the page cache and gains nothing from it.
+     */
     @Override
     protected boolean prepare(SubmissionQueue sq, long userData) {
         long address = buffer.address() + done;
-        if (write && position == APPEND) {
-            Sqe.prepWrite(sq.sqes(), sq.next(), file.fd(), address, length - done, 0, Sqe.RWF_APPEND, userData);
+        int rest = length - done;
+        boolean append = write && position == APPEND;
+        long offset = append ? 0 : position + done;
+        int rwFlags = append ? Sqe.RWF_APPEND : 0;
+        int slot = file.isUnbuffered() ? file.engine().fixedBufferSlot(buffer, address, rest) : -1;
+        if (slot >= 0 && write) {
+            Sqe.prepWriteFixed(sq.sqes(), sq.next(), file.fd(), address, rest, offset, rwFlags, slot, userData);
+        } else if (slot >= 0) {
+            Sqe.prepReadFixed(sq.sqes(), sq.next(), file.fd(), address, rest, offset, slot, userData);
         } else if (write) {
-            Sqe.prepWrite(sq.sqes(), sq.next(), file.fd(), address, length - done, position + done, userData);
+            Sqe.prepWrite(sq.sqes(), sq.next(), file.fd(), address, rest, offset, rwFlags, userData);
         } else {
-            Sqe.prepRead(sq.sqes(), sq.next(), file.fd(), address, length - done, position + done, userData);
+            Sqe.prepRead(sq.sqes(), sq.next(), file.fd(), address, rest, offset, userData);
         }
         return true;
     }

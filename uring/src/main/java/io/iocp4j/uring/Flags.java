@@ -44,6 +44,10 @@ public final class Flags {
     // io_uring_register opcodes
     public static final int IORING_REGISTER_PROBE = 8;
     public static final int IORING_REGISTER_ENABLE_RINGS = 12;    // 5.10
+    public static final int IORING_REGISTER_BUFFERS2 = 15;        // 5.13
+    public static final int IORING_REGISTER_BUFFERS_UPDATE = 16;  // 5.13
+    /** io_uring_rsrc_register.flags: a table of empty slots, filled later by updates (5.19). */
+    public static final int IORING_RSRC_REGISTER_SPARSE = 1;
 
     private Flags() {
     }

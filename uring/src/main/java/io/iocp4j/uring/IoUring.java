@@ -38,6 +38,8 @@ public final class IoUring implements AutoCloseable {
     private final int submitFlags;
     private final int setupFlags;
     private Probe probe;
+    /** The argument of a buffer registration (a 32-byte struct + one iovec), made on first use and reused. */
+    private MemorySegment registerArg;
     private boolean closed;
 
     private IoUring(Arena arena, int fd, int setupFlags, int features, SubmissionQueue sq, CompletionQueue cq,
@@ -256,6 +258,50 @@ public final class IoUring implements AutoCloseable {
         int toSubmit = sq.flush();
         return Syscalls.ioUringEnter(fd, toSubmit, minComplete,
                 Flags.IORING_ENTER_GETEVENTS | Flags.IORING_ENTER_EXT_ARG, waitArg.address(), 24);
+    }
+
+    /**
+     * Creates a table of {@code slots} empty fixed-buffer slots (IORING_REGISTER_BUFFERS2, sparse: Linux 5.19),
+     * filled one at a time by {@link #updateBuffer}. Returns 0 or -errno. With SINGLE_ISSUER only the issuer may
+     * call this.
+     */
+    public int registerBufferSlots(int slots) {
+        MemorySegment arg = registerArg();
+        // struct io_uring_rsrc_register { u32 nr; u32 flags; u64 resv2; u64 data; u64 tags; }
+        arg.set(JAVA_INT, 0, slots);
+        arg.set(JAVA_INT, 4, Flags.IORING_RSRC_REGISTER_SPARSE);
+        arg.set(JAVA_LONG, 8, 0L);
+        arg.set(JAVA_LONG, 16, 0L);
+        arg.set(JAVA_LONG, 24, 0L);
+        return Syscalls.ioUringRegister(fd, Flags.IORING_REGISTER_BUFFERS2, arg, 32);
+    }
+
+    /**
+     * Puts {@code address..address+length} in fixed-buffer slot {@code slot}, pinning its pages (counted against
+     * RLIMIT_MEMLOCK without CAP_IPC_LOCK), or empties the slot when {@code address} and {@code length} are 0; the
+     * kernel lets go of the old pages once no request in flight uses them. Returns 0 or -errno.
+     */
+    public int updateBuffer(int slot, long address, long length) {
+        MemorySegment arg = registerArg();
+        // struct io_uring_rsrc_update2 { u32 offset; u32 resv; u64 data; u64 tags; u32 nr; u32 resv2; }, then the iovec
+        arg.set(JAVA_INT, 0, slot);
+        arg.set(JAVA_INT, 4, 0);
+        arg.set(JAVA_LONG, 8, arg.address() + 32);
+        arg.set(JAVA_LONG, 16, 0L);
+        arg.set(JAVA_INT, 24, 1);
+        arg.set(JAVA_INT, 28, 0);
+        arg.set(JAVA_LONG, 32, address);
+        arg.set(JAVA_LONG, 40, length);
+        int r = Syscalls.ioUringRegister(fd, Flags.IORING_REGISTER_BUFFERS_UPDATE, arg, 32);
+        return r < 0 ? r : 0;  // the kernel answers with the number of slots updated
+    }
+
+    private MemorySegment registerArg() {
+        ensureOpen();
+        if (registerArg == null) {
+            registerArg = arena.allocate(48, 8);
+        }
+        return registerArg;
     }
 
     /** Whether the kernel holds completions that did not fit the CQ (IORING_SQ_CQ_OVERFLOW). */

@@ -6,6 +6,7 @@ import static io.iocp4j.uring.Opcodes.*;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * Writes one SQE at {@code (sqes, offset)}, as liburing's {@code io_uring_prep_*} do, one method per opcode; the
@@ -47,6 +48,24 @@ public final class Sqe {
 
     public static void prepWrite(MemorySegment sqes, long sqe, int fd, long buf, int len, long offset, long userData) {
         prepRw(sqes, sqe, IORING_OP_WRITE, fd, buf, len, offset, userData);
+    }
+
+    /**
+     * read(2) into fixed buffer {@code bufIndex} ({@link IoUring#updateBuffer}); {@code buf..buf+len} must lie inside
+     * it. The kernel skips pinning the pages, which it keeps pinned since registration.
+     */
+    public static void prepReadFixed(MemorySegment sqes, long sqe, int fd, long buf, int len, long offset, int bufIndex,
+                                     long userData) {
+        prepRw(sqes, sqe, IORING_OP_READ_FIXED, fd, buf, len, offset, userData);
+        sqes.set(JAVA_SHORT, sqe + SqeLayout.BUF_INDEX, (short) bufIndex);
+    }
+
+    /** write(2) from fixed buffer {@code bufIndex}, with pwritev2 {@code RWF_*} flags; as {@link #prepReadFixed}. */
+    public static void prepWriteFixed(MemorySegment sqes, long sqe, int fd, long buf, int len, long offset, int rwFlags,
+                                      int bufIndex, long userData) {
+        prepRw(sqes, sqe, IORING_OP_WRITE_FIXED, fd, buf, len, offset, userData);
+        opFlags(sqes, sqe, rwFlags);
+        sqes.set(JAVA_SHORT, sqe + SqeLayout.BUF_INDEX, (short) bufIndex);
     }
 
     /** pwritev2's RWF_APPEND: the write goes at the end of the file, atomically, whatever the offset. */

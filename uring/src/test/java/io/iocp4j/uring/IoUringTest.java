@@ -182,6 +182,45 @@ class IoUringTest {
     }
 
     @Test
+    @DisplayName("fixed buffers: a read into a registered slot lands in its memory; an emptied slot is refused")
+    void fixedBufferRead(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("data");
+        byte[] data = new byte[8192];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 13);
+        }
+        Files.write(f, data);
+        int fd = io.iocp4j.linux.Files.open(f.toString(), io.iocp4j.linux.Files.O_RDONLY, 0);
+        assertTrue(fd >= 0);
+        try {
+            IoUring r = ring(4);
+            assertEquals(0, r.registerBufferSlots(4));
+            MemorySegment region = Arena.ofAuto().allocate(16384, 4096);
+            assertEquals(0, r.updateBuffer(2, region.address(), region.byteSize()));
+            SubmissionQueue sq = r.sq();
+            Sqe.prepReadFixed(sq.sqes(), sq.next(), fd, region.address() + 4096, 4096, 4096, 2, 9);
+            r.submitAndWait(1);
+            Sink sink = new Sink();
+            r.cq().drain(sink);
+            assertEquals(List.of(4096), sink.results);
+            assertEquals(-1, MemorySegment.ofArray(data).asSlice(4096).mismatch(region.asSlice(4096, 4096)));
+
+            Sqe.prepReadFixed(sq.sqes(), sq.next(), fd, region.address() + 12288, 8192, 0, 2, 10);
+            r.submitAndWait(1);
+            r.cq().drain(sink);
+            assertEquals(-Errno.EFAULT, sink.results.get(1), "a range that leaves the buffer");
+
+            assertEquals(0, r.updateBuffer(2, 0, 0));
+            Sqe.prepReadFixed(sq.sqes(), sq.next(), fd, region.address(), 4096, 0, 2, 11);
+            r.submitAndWait(1);
+            r.cq().drain(sink);
+            assertEquals(-Errno.EFAULT, sink.results.get(2), "an emptied slot");
+        } finally {
+            Syscalls.close(fd);
+        }
+    }
+
+    @Test
     @DisplayName("a real read of a temp file through the ring")
     void readFile(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("data");

@@ -428,14 +428,19 @@ public final class Kernel32 {
     /**
      * Page-aligned, zeroed native memory of {@code dwSize} bytes (NULL/ERROR_INVALID_PARAMETER for a size <= 0 or
      * without MEM_COMMIT). The memory is garbage-collected: VirtualFree only lets go of it, so an operation still
-     * in flight on it can never write into freed memory.
+     * in flight on it can never write into freed memory. It is what unbuffered code reads and writes with, so it is
+     * offered to the ring as a fixed buffer, registered at its first unbuffered transfer.
      */
     public static MemorySegment VirtualAlloc(Object lpAddress, long dwSize, int flAllocationType, int flProtect) {
         if (dwSize <= 0 || (flAllocationType & MEM_COMMIT) == 0 || lpAddress != null) {
             LastError.set(ERROR_INVALID_PARAMETER);
             return null;
         }
-        return java.lang.foreign.Arena.ofAuto().allocate(dwSize, FileObject.SECTOR_SIZE);
+        MemorySegment memory = java.lang.foreign.Arena.ofAuto().allocate(dwSize, FileObject.SECTOR_SIZE);
+        if (IoEngine.isAvailable()) {
+            IoEngine.shared().offerFixedBuffer(memory);
+        }
+        return memory;
     }
 
     /** Releases VirtualAlloc memory: TRUE for MEM_RELEASE with size 0, as Win32 requires. */
