@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,8 +30,9 @@ import static io.iocp4j.win32.WinError.*;
 
 /**
  * One overlapped file cycle through the Win32 facade: a 4 KiB WriteFile and a 4 KiB ReadFile at offsets that walk a
- * 1 MiB file (warm in the page cache), both completed through one port on one thread. OVERLAPPEDs, buffers and
- * out-parameters are allocated once, so the steady state can be allocation-free: run with {@code -prof gc} and
+ * 1 MiB file, both completed through one port on one thread: buffered (warm in the page cache, the read served
+ * inline) or unbuffered (O_DIRECT through the ring, VirtualAlloc's memory as fixed buffers). OVERLAPPEDs, buffers
+ * and out-parameters are allocated once, so the steady state can be allocation-free: run with {@code -prof gc} and
  * read gc.alloc.rate.norm (B/op).
  */
 @State(Scope.Thread)
@@ -56,13 +58,16 @@ public class FileCycleBenchmark {
     private int block;
     private long transferred;
 
+    @Param({"buffered", "unbuffered"})
+    public String mode;
+
     @Setup(Level.Trial)
     public void open() throws IOException {
         file = Files.createTempFile("iocp4j-file-cycle", ".bin");
         Files.write(file, new byte[BLOCK * BLOCKS]);
         port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 0);
-        handle = CreateFile(file.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
-                FILE_FLAG_OVERLAPPED, null);
+        int flags = FILE_FLAG_OVERLAPPED | (mode.equals("unbuffered") ? FILE_FLAG_NO_BUFFERING : 0);
+        handle = CreateFile(file.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING, flags, null);
         if (handle == INVALID_HANDLE_VALUE || CreateIoCompletionPort(handle, port, 1L, 0) == null) {
             throw new IllegalStateException("CreateFile/CreateIoCompletionPort failed: " + GetLastError());
         }
