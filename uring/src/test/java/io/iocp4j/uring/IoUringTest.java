@@ -181,17 +181,28 @@ class IoUringTest {
         assertTrue(ms >= 90 && ms < 5000, "waited " + ms + " ms");
     }
 
+    private static byte[] pattern(int n) {
+        byte[] data = new byte[n];
+        for (int i = 0; i < n; i++) {
+            data[i] = (byte) (i * 7);
+        }
+        return data;
+    }
+
+    /** A file in {@code dir} holding {@code data}, open for reading; the caller closes the fd. */
+    private static int openWith(Path dir, byte[] data) throws Exception {
+        Path f = dir.resolve("data");
+        Files.write(f, data);
+        int fd = io.iocp4j.linux.Files.open(f.toString(), io.iocp4j.linux.Files.O_RDONLY, 0);
+        assertTrue(fd >= 0, () -> "open: " + fd);
+        return fd;
+    }
+
     @Test
     @DisplayName("fixed buffers: a read into a registered slot lands in its memory; an emptied slot is refused")
     void fixedBufferRead(@TempDir Path dir) throws Exception {
-        Path f = dir.resolve("data");
-        byte[] data = new byte[8192];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) (i * 13);
-        }
-        Files.write(f, data);
-        int fd = io.iocp4j.linux.Files.open(f.toString(), io.iocp4j.linux.Files.O_RDONLY, 0);
-        assertTrue(fd >= 0);
+        byte[] data = pattern(8192);
+        int fd = openWith(dir, data);
         try {
             IoUring r = ring(4);
             assertEquals(0, r.registerBufferSlots(4));
@@ -223,14 +234,8 @@ class IoUringTest {
     @Test
     @DisplayName("a real read of a temp file through the ring")
     void readFile(@TempDir Path dir) throws Exception {
-        Path f = dir.resolve("data");
-        byte[] data = new byte[5000];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = (byte) (i * 7);
-        }
-        Files.write(f, data);
-        int fd = io.iocp4j.linux.Files.open(f.toString(), io.iocp4j.linux.Files.O_RDONLY, 0);
-        assertTrue(fd >= 0);
+        byte[] data = pattern(5000);
+        int fd = openWith(dir, data);
         try {
             IoUring r = ring(4);
             MemorySegment buf = Arena.ofAuto().allocate(4096);

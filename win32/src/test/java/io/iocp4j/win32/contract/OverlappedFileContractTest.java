@@ -1,5 +1,6 @@
 package io.iocp4j.win32.contract;
 
+import io.iocp4j.engine.IoEngine;
 import io.iocp4j.win32.DWORDByReference;
 import io.iocp4j.win32.HANDLE;
 import io.iocp4j.win32.LARGE_INTEGER;
@@ -39,6 +40,9 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class OverlappedFileContractTest {
+    /** The VirtualAlloc blocks of the fixed-buffer test. */
+    private static final int FIXED_BLOCK = 65536;
+
     @TempDir
     Path dir;
 
@@ -761,5 +765,73 @@ class OverlappedFileContractTest {
         ReadFile(b, in, 4, null, r);
         assertTrue(GetOverlappedResult(b, r, n, true));
         assertEquals("AbCd", new String(in.toArray(ValueLayout.JAVA_BYTE)));
+    }
+
+    // ---- VirtualAlloc memory as io_uring fixed buffers for unbuffered I/O ----
+
+    /** Waits until the number of registered fixed buffers stays put: regions of earlier tests may still be let go. */
+    private static int settledRegistrations() throws InterruptedException {
+        int last = -1;
+        for (int same = 0; same < 5; ) {
+            System.gc();
+            Thread.sleep(40);
+            int now = IoEngine.shared().fixedBuffersRegistered();
+            same = now == last ? same + 1 : 0;
+            last = now;
+        }
+        return last;
+    }
+
+    private void transfer(HANDLE f, MemorySegment buffer, long offset, boolean write) {
+        OVERLAPPED o = new OVERLAPPED();
+        o.Offset = (int) offset;
+        o.OffsetHigh = (int) (offset >>> 32);
+        boolean done = write ? WriteFile(f, buffer, (int) buffer.byteSize(), null, o)
+                : ReadFile(f, buffer, (int) buffer.byteSize(), null, o);
+        assertTrue(done || GetLastError() == ERROR_IO_PENDING, () -> "error " + GetLastError());
+        assertTrue(GetQueuedCompletionStatus(port, bytes, key, ov, 10_000), () -> "error " + GetLastError());
+        assertSame(o, ov.value);
+        assertEquals(buffer.byteSize(), bytes.value);
+    }
+
+    @Test
+    @DisplayName("FILE-2 FILE-6 unbuffered writes and reads from VirtualAlloc memory (whole blocks and slices) move "
+            + "the right bytes through fixed buffers; the registrations end when the memory is unreachable")
+    void unbufferedThroughFixedBuffers() throws Exception {
+        Path p = dir.resolve("fixed.bin");
+        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_ALWAYS,
+                FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, null));
+        CreateIoCompletionPort(f, port, 1L, 0);
+        int before = settledRegistrations();
+
+        writeAndReadBack(f, p, before);
+        assertEquals(before, settledRegistrations(), "let go with the memory");
+    }
+
+    /** In a method of its own, so that no frame of the test still holds the blocks afterwards. */
+    private void writeAndReadBack(HANDLE f, Path p, int before) throws Exception {
+        byte[] data = new byte[3 * FIXED_BLOCK];
+        new Random(42).nextBytes(data);
+        MemorySegment[] blocks = new MemorySegment[3];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = VirtualAlloc(null, FIXED_BLOCK, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+            MemorySegment.copy(data, i * FIXED_BLOCK, blocks[i], ValueLayout.JAVA_BYTE, 0, FIXED_BLOCK);
+            transfer(f, blocks[i], (long) i * FIXED_BLOCK, true);
+        }
+        assertEquals(before + 3, IoEngine.shared().fixedBuffersRegistered(), "one registration per block");
+        assertArrayEquals(data, Files.readAllBytes(p), "what the writes put in the file");
+
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i].fill((byte) 0);
+            transfer(f, blocks[i].asSlice(4096, FIXED_BLOCK - 8192), (long) i * FIXED_BLOCK + 4096, false);
+            transfer(f, blocks[i].asSlice(0, 4096), (long) i * FIXED_BLOCK, false);
+            transfer(f, blocks[i].asSlice(FIXED_BLOCK - 4096), (long) (i + 1) * FIXED_BLOCK - 4096, false);
+            assertEquals(-1, MemorySegment.ofArray(data).asSlice((long) i * FIXED_BLOCK, FIXED_BLOCK).mismatch(blocks[i]),
+                    "block " + i + " read back");
+        }
+        assertEquals(before + 3, IoEngine.shared().fixedBuffersRegistered(), "slices reuse their block's slot");
+        for (MemorySegment b : blocks) {
+            assertTrue(VirtualFree(b, 0, MEM_RELEASE));
+        }
     }
 }
