@@ -25,36 +25,14 @@ public final class Syscalls {
     public static final int EFD_CLOEXEC = 0x80000;
     private static final long MAP_FAILED = -1L;
 
-    /** syscall(long number, ...): every argument after the number is variadic. */
-    private static final MethodHandle SYSCALL3 = Native.errnoCall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle SYSCALL5 = Native.errnoCall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle SYSCALL7 = Native.errnoCall("syscall",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
-            Linker.Option.firstVariadicArg(1));
-    private static final MethodHandle MMAP = Native.errnoCall("mmap",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle MUNMAP = Native.errnoCall("munmap",
-            FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle EVENTFD = Native.errnoCall("eventfd",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle WRITE = Native.errnoCall("write",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle READ = Native.errnoCall("read",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    private static final MethodHandle CLOSE = Native.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle UNAME = Native.errnoCall("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-
     private Syscalls() {
     }
 
     public static int ioUringSetup(int entries, MemorySegment params) {
         try {
             MemorySegment st = Native.state();
-            return (int) Native.result((long) SYSCALL3.invokeExact(st, SYS_IO_URING_SETUP, (long) entries,
-                    params.address()), st);
+            return (int) Native.result((long) Syscall.HANDLE.invokeExact(st, SYS_IO_URING_SETUP,
+                    (long) entries, params.address(), 0L, 0L, 0L, 0L), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -64,7 +42,7 @@ public final class Syscalls {
     public static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags, long arg, long argSize) {
         try {
             MemorySegment st = Native.state();
-            return (int) Native.result((long) SYSCALL7.invokeExact(st, SYS_IO_URING_ENTER, (long) fd,
+            return (int) Native.result((long) Syscall.HANDLE.invokeExact(st, SYS_IO_URING_ENTER, (long) fd,
                     (long) toSubmit, (long) minComplete, (long) flags, arg, argSize), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -74,8 +52,8 @@ public final class Syscalls {
     public static int ioUringRegister(int fd, int opcode, MemorySegment arg, int nrArgs) {
         try {
             MemorySegment st = Native.state();
-            return (int) Native.result((long) SYSCALL5.invokeExact(st, SYS_IO_URING_REGISTER, (long) fd,
-                    (long) opcode, arg.address(), (long) nrArgs), st);
+            return (int) Native.result((long) Syscall.HANDLE.invokeExact(st, SYS_IO_URING_REGISTER,
+                    (long) fd, (long) opcode, arg.address(), (long) nrArgs, 0L, 0L), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -85,7 +63,7 @@ public final class Syscalls {
     public static long mmap(long length, int prot, int flags, int fd, long offset) {
         try {
             MemorySegment st = Native.state();
-            long r = (long) MMAP.invokeExact(st, 0L, length, prot, flags, fd, offset);
+            long r = (long) Mmap.HANDLE.invokeExact(st, 0L, length, prot, flags, fd, offset);
             return r == MAP_FAILED ? Native.result(-1L, st) : r;
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -95,7 +73,7 @@ public final class Syscalls {
     public static int munmap(long address, long length) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) MUNMAP.invokeExact(st, address, length), st);
+            return Native.result((int) Munmap.HANDLE.invokeExact(st, address, length), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -104,7 +82,7 @@ public final class Syscalls {
     public static int eventfd(int initial, int flags) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) EVENTFD.invokeExact(st, initial, flags), st);
+            return Native.result((int) Eventfd.HANDLE.invokeExact(st, initial, flags), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -113,7 +91,7 @@ public final class Syscalls {
     public static long write(int fd, MemorySegment buf, long len) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) WRITE.invokeExact(st, fd, buf, len), st);
+            return Native.result((long) Write.HANDLE.invokeExact(st, fd, buf, len), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -122,7 +100,7 @@ public final class Syscalls {
     public static long read(int fd, MemorySegment buf, long len) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) READ.invokeExact(st, fd, buf, len), st);
+            return Native.result((long) Read.HANDLE.invokeExact(st, fd, buf, len), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -131,7 +109,7 @@ public final class Syscalls {
     public static int close(int fd) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) CLOSE.invokeExact(st, fd), st);
+            return Native.result((int) Close.HANDLE.invokeExact(st, fd), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -143,10 +121,55 @@ public final class Syscalls {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment u = a.allocate(65 * 6);
             MemorySegment st = Native.state();
-            int r = Native.result((int) UNAME.invokeExact(st, u), st);
+            int r = Native.result((int) Uname.HANDLE.invokeExact(st, u), st);
             return r < 0 ? "unknown" : u.getString(65 * 2);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
+    }
+
+    // Each handle is linked when its holder class is first used (see Native on what linking costs).
+
+    /**
+     * syscall(long number, ...) with six arguments, for all three io_uring calls: the variadic arguments are passed
+     * in registers and a system call reads only the ones it takes, so zeros for the rest are harmless, and one
+     * signature is linked once instead of three.
+     */
+    private static final class Syscall {
+        static final MethodHandle HANDLE = Native.errnoCall("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
+    }
+
+    private static final class Mmap {
+        static final MethodHandle HANDLE = Native.errnoCall("mmap",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    private static final class Munmap {
+        static final MethodHandle HANDLE = Native.errnoCall("munmap",
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    }
+
+    private static final class Eventfd {
+        static final MethodHandle HANDLE = Native.errnoCall("eventfd",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Write {
+        static final MethodHandle HANDLE = Native.errnoCall("write",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Read {
+        static final MethodHandle HANDLE = Native.errnoCall("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    private static final class Close {
+        static final MethodHandle HANDLE = Native.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Uname {
+        static final MethodHandle HANDLE = Native.errnoCall("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     }
 }
