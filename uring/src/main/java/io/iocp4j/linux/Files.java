@@ -2,6 +2,7 @@ package io.iocp4j.linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
@@ -38,22 +39,6 @@ public final class Files {
     /** preadv2's flag: fail with EAGAIN instead of waiting for the disk (the data is not all in the page cache). */
     private static final int RWF_NOWAIT = 0x8;
 
-    private static final MethodHandle OPEN = Native.errnoCall("open",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), java.lang.foreign.Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle FSTAT = Native.errnoCall("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    private static final MethodHandle FTRUNCATE = Native.errnoCall("ftruncate",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    private static final MethodHandle FSYNC = Native.errnoCall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    private static final MethodHandle UNLINK = Native.errnoCall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle PREAD = Native.errnoCall("pread",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    private static final MethodHandle PREADV2 = Native.errnoCall("preadv2",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle FADVISE = Native.call("posix_fadvise",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle PWRITE = Native.errnoCall("pwrite",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-
     private static final ThreadLocal<MemorySegment> STAT = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STAT_SIZE, 8));
 
     private Files() {
@@ -63,7 +48,7 @@ public final class Files {
     public static int open(String path, int flags, int mode) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.state();
-            return Native.result((int) OPEN.invokeExact(st, a.allocateFrom(path), flags, mode), st);
+            return Native.result((int) Open.HANDLE.invokeExact(st, a.allocateFrom(path), flags, mode), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -86,7 +71,7 @@ public final class Files {
     private static int fstat(int fd, MemorySegment buf) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) FSTAT.invokeExact(st, fd, buf), st);
+            return Native.result((int) Fstat.HANDLE.invokeExact(st, fd, buf), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -95,7 +80,7 @@ public final class Files {
     public static int ftruncate(int fd, long length) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) FTRUNCATE.invokeExact(st, fd, length), st);
+            return Native.result((int) Ftruncate.HANDLE.invokeExact(st, fd, length), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -104,7 +89,7 @@ public final class Files {
     public static int fsync(int fd) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) FSYNC.invokeExact(st, fd), st);
+            return Native.result((int) Fsync.HANDLE.invokeExact(st, fd), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -113,7 +98,7 @@ public final class Files {
     public static int unlink(String path) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = Native.state();
-            return Native.result((int) UNLINK.invokeExact(st, a.allocateFrom(path)), st);
+            return Native.result((int) Unlink.HANDLE.invokeExact(st, a.allocateFrom(path)), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -122,7 +107,7 @@ public final class Files {
     public static long pread(int fd, MemorySegment buf, long len, long offset) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) PREAD.invokeExact(st, fd, buf, len, offset), st);
+            return Native.result((long) Pread.HANDLE.invokeExact(st, fd, buf, len, offset), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -137,7 +122,7 @@ public final class Files {
         IoVec.set(iov, 0, buf.address(), len);
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) PREADV2.invokeExact(st, fd, iov, 1, offset, RWF_NOWAIT), st);
+            return Native.result((long) Preadv2.HANDLE.invokeExact(st, fd, iov, 1, offset, RWF_NOWAIT), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -146,7 +131,7 @@ public final class Files {
     public static long pwrite(int fd, MemorySegment buf, long len, long offset) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) PWRITE.invokeExact(st, fd, buf, len, offset), st);
+            return Native.result((long) Pwrite.HANDLE.invokeExact(st, fd, buf, len, offset), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -155,7 +140,7 @@ public final class Files {
     /** posix_fadvise over the whole file; returns 0 or -errno (the call returns the error, it does not set errno). */
     public static int fadvise(int fd, int advice) {
         try {
-            return -(int) FADVISE.invokeExact(fd, 0L, 0L, advice);
+            return -(int) Fadvise.HANDLE.invokeExact(fd, 0L, 0L, advice);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -165,5 +150,50 @@ public final class Files {
     public static boolean parentExists(String path) {
         Path parent = Path.of(path).toAbsolutePath().getParent();
         return parent == null || java.nio.file.Files.isDirectory(parent);
+    }
+
+    // Each handle is linked when its holder class is first used (see Native on what linking costs).
+
+    private static final class Open {
+        static final MethodHandle HANDLE = Native.errnoCall("open",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
+    }
+
+    private static final class Fstat {
+        static final MethodHandle HANDLE = Native.errnoCall("fstat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
+    }
+
+    private static final class Ftruncate {
+        static final MethodHandle HANDLE = Native.errnoCall("ftruncate",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    private static final class Fsync {
+        static final MethodHandle HANDLE = Native.errnoCall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Unlink {
+        static final MethodHandle HANDLE = Native.errnoCall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+    }
+
+    private static final class Pread {
+        static final MethodHandle HANDLE = Native.errnoCall("pread",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    }
+
+    private static final class Preadv2 {
+        static final MethodHandle HANDLE = Native.errnoCall("preadv2",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Fadvise {
+        static final MethodHandle HANDLE = Native.call("posix_fadvise",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Pwrite {
+        static final MethodHandle HANDLE = Native.errnoCall("pwrite",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     }
 }

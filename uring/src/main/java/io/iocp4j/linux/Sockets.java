@@ -55,45 +55,13 @@ public final class Sockets {
     /** ioctl request: bytes waiting in the receive queue. */
     private static final long FIONREAD = 0x541B;
 
-    private static final MethodHandle SOCKET = Native.errnoCall("socket",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle BIND = Native.errnoCall("bind",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle LISTEN = Native.errnoCall("listen",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle ACCEPT4 = Native.errnoCall("accept4",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    private static final MethodHandle CONNECT = Native.errnoCall("connect",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle SHUTDOWN = Native.errnoCall("shutdown",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle GETSOCKNAME = Native.errnoCall("getsockname",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle GETPEERNAME = Native.errnoCall("getpeername",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle SETSOCKOPT = Native.errnoCall("setsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    private static final MethodHandle GETSOCKOPT = Native.errnoCall("getsockopt",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle RECV = Native.errnoCall("recv",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle SEND = Native.errnoCall("send",
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle DUP3 = Native.errnoCall("dup3",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    private static final MethodHandle POLL = Native.errnoCall("poll",
-            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    /** ioctl is variadic: the request is the last fixed argument. */
-    private static final MethodHandle IOCTL = Native.errnoCall("ioctl",
-            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-
     private Sockets() {
     }
 
     public static int socket(int domain, int type, int protocol) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) SOCKET.invokeExact(st, domain, type, protocol), st);
+            return Native.result((int) Socket.HANDLE.invokeExact(st, domain, type, protocol), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -102,7 +70,7 @@ public final class Sockets {
     public static int bind(int fd, MemorySegment addr, int len) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) BIND.invokeExact(st, fd, addr, len), st);
+            return Native.result((int) Bind.HANDLE.invokeExact(st, fd, addr, len), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -111,7 +79,7 @@ public final class Sockets {
     public static int listen(int fd, int backlog) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) LISTEN.invokeExact(st, fd, backlog), st);
+            return Native.result((int) Listen.HANDLE.invokeExact(st, fd, backlog), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -121,7 +89,7 @@ public final class Sockets {
     public static int accept4(int fd, MemorySegment addr, MemorySegment lenPtr, int flags) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) ACCEPT4.invokeExact(st, fd, addr, lenPtr, flags), st);
+            return Native.result((int) Accept4.HANDLE.invokeExact(st, fd, addr, lenPtr, flags), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -130,7 +98,7 @@ public final class Sockets {
     public static int connect(int fd, MemorySegment addr, int len) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) CONNECT.invokeExact(st, fd, addr, len), st);
+            return Native.result((int) Connect.HANDLE.invokeExact(st, fd, addr, len), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -139,7 +107,7 @@ public final class Sockets {
     public static int shutdown(int fd, int how) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) SHUTDOWN.invokeExact(st, fd, how), st);
+            return Native.result((int) Shutdown.HANDLE.invokeExact(st, fd, how), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -149,7 +117,7 @@ public final class Sockets {
     public static int getsockname(int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) GETSOCKNAME.invokeExact(st, fd, addr, lenPtr), st);
+            return Native.result((int) Getsockname.HANDLE.invokeExact(st, fd, addr, lenPtr), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -158,7 +126,7 @@ public final class Sockets {
     public static int getpeername(int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) GETPEERNAME.invokeExact(st, fd, addr, lenPtr), st);
+            return Native.result((int) Getpeername.HANDLE.invokeExact(st, fd, addr, lenPtr), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -167,7 +135,7 @@ public final class Sockets {
     public static int setsockopt(int fd, int level, int name, MemorySegment value, int len) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) SETSOCKOPT.invokeExact(st, fd, level, name, value, len), st);
+            return Native.result((int) Setsockopt.HANDLE.invokeExact(st, fd, level, name, value, len), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -186,8 +154,8 @@ public final class Sockets {
         v.set(JAVA_INT, 4, 4);
         try {
             MemorySegment st = Native.state();
-            int r = Native.result((int) GETSOCKOPT.invokeExact(st, fd, level, name, v.asSlice(0, 4), v.asSlice(4, 4)),
-                    st);
+            int r = Native.result((int) Getsockopt.HANDLE.invokeExact(st, fd, level, name, v.asSlice(0, 4),
+                    v.asSlice(4, 4)), st);
             return r < 0 ? r : v.get(JAVA_INT, 0);
         } catch (Throwable t) {
             throw Native.unexpected(t);
@@ -205,7 +173,7 @@ public final class Sockets {
     public static long recv(int fd, MemorySegment buf, long len, int flags) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) RECV.invokeExact(st, fd, buf, len, flags), st);
+            return Native.result((long) Recv.HANDLE.invokeExact(st, fd, buf, len, flags), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -214,7 +182,7 @@ public final class Sockets {
     public static long send(int fd, MemorySegment buf, long len, int flags) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) SEND.invokeExact(st, fd, buf, len, flags), st);
+            return Native.result((long) Send.HANDLE.invokeExact(st, fd, buf, len, flags), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -223,7 +191,7 @@ public final class Sockets {
     public static int dup3(int oldFd, int newFd, int flags) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) DUP3.invokeExact(st, oldFd, newFd, flags), st);
+            return Native.result((int) Dup3.HANDLE.invokeExact(st, oldFd, newFd, flags), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -244,7 +212,7 @@ public final class Sockets {
     public static int poll(MemorySegment pollfds, int count, int timeoutMillis) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) POLL.invokeExact(st, pollfds, (long) count, timeoutMillis), st);
+            return Native.result((int) Poll.HANDLE.invokeExact(st, pollfds, (long) count, timeoutMillis), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -267,10 +235,88 @@ public final class Sockets {
         MemorySegment v = Scratch.get(8);
         try {
             MemorySegment st = Native.state();
-            int r = Native.result((int) IOCTL.invokeExact(st, fd, FIONREAD, v), st);
+            int r = Native.result((int) Ioctl.HANDLE.invokeExact(st, fd, FIONREAD, v), st);
             return r < 0 ? r : v.get(ValueLayout.JAVA_INT, 0);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
+    }
+
+    // Each handle is linked when its holder class is first used (see Native on what linking costs).
+
+    private static final class Socket {
+        static final MethodHandle HANDLE = Native.errnoCall("socket",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Bind {
+        static final MethodHandle HANDLE = Native.errnoCall("bind",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Listen {
+        static final MethodHandle HANDLE = Native.errnoCall("listen",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Accept4 {
+        static final MethodHandle HANDLE = Native.errnoCall("accept4",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Connect {
+        static final MethodHandle HANDLE = Native.errnoCall("connect",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Shutdown {
+        static final MethodHandle HANDLE = Native.errnoCall("shutdown",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Getsockname {
+        static final MethodHandle HANDLE = Native.errnoCall("getsockname",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class Getpeername {
+        static final MethodHandle HANDLE = Native.errnoCall("getpeername",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class Setsockopt {
+        static final MethodHandle HANDLE = Native.errnoCall("setsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    }
+
+    private static final class Getsockopt {
+        static final MethodHandle HANDLE = Native.errnoCall("getsockopt",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    }
+
+    private static final class Recv {
+        static final MethodHandle HANDLE = Native.errnoCall("recv",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Send {
+        static final MethodHandle HANDLE = Native.errnoCall("send",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    private static final class Dup3 {
+        static final MethodHandle HANDLE = Native.errnoCall("dup3",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    }
+
+    private static final class Poll {
+        static final MethodHandle HANDLE = Native.errnoCall("poll",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    /** ioctl is variadic: the request is the last fixed argument. */
+    private static final class Ioctl {
+        static final MethodHandle HANDLE = Native.errnoCall("ioctl",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
     }
 }
