@@ -11,81 +11,51 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The io_uring system calls (through libc's variadic {@code syscall}), mmap, eventfd and uname. Each returns
- * {@code >= 0} or {@code -errno}. x86_64 numbers.
+ * The io_uring system calls, mmap, munmap, eventfd and close (all through libc's variadic {@code syscall}), and
+ * read, write and uname. Each returns {@code >= 0} or {@code -errno}. x86_64 numbers.
  */
 public final class Syscalls {
     private static final long SYS_IO_URING_SETUP = 425;
     private static final long SYS_IO_URING_ENTER = 426;
     private static final long SYS_IO_URING_REGISTER = 427;
+    private static final long SYS_CLOSE = 3;
+    private static final long SYS_MMAP = 9;
+    private static final long SYS_MUNMAP = 11;
+    private static final long SYS_EVENTFD2 = 290;
     public static final int PROT_READ = 0x1;
     public static final int PROT_WRITE = 0x2;
     public static final int MAP_SHARED = 0x01;
     public static final int MAP_POPULATE = 0x8000;
     public static final int EFD_CLOEXEC = 0x80000;
-    private static final long MAP_FAILED = -1L;
 
     private Syscalls() {
     }
 
     public static int ioUringSetup(int entries, MemorySegment params) {
-        try {
-            MemorySegment st = Native.state();
-            return (int) Native.result((long) Syscall.HANDLE.invokeExact(st, SYS_IO_URING_SETUP,
-                    (long) entries, params.address(), 0L, 0L, 0L, 0L), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) syscall(SYS_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0);
     }
 
     /** io_uring_enter(2): never marked critical, since it may block waiting for completions. */
     public static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags, long arg, long argSize) {
-        try {
-            MemorySegment st = Native.state();
-            return (int) Native.result((long) Syscall.HANDLE.invokeExact(st, SYS_IO_URING_ENTER, (long) fd,
-                    (long) toSubmit, (long) minComplete, (long) flags, arg, argSize), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) syscall(SYS_IO_URING_ENTER, fd, toSubmit, minComplete, flags, arg, argSize);
     }
 
     public static int ioUringRegister(int fd, int opcode, MemorySegment arg, int nrArgs) {
-        try {
-            MemorySegment st = Native.state();
-            return (int) Native.result((long) Syscall.HANDLE.invokeExact(st, SYS_IO_URING_REGISTER,
-                    (long) fd, (long) opcode, arg.address(), (long) nrArgs, 0L, 0L), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) syscall(SYS_IO_URING_REGISTER, fd, opcode, arg.address(), nrArgs, 0, 0);
     }
 
     /** mmap(2) of a shared mapping of {@code fd}; the address, or -errno. */
     public static long mmap(long length, int prot, int flags, int fd, long offset) {
-        try {
-            MemorySegment st = Native.state();
-            long r = (long) Mmap.HANDLE.invokeExact(st, 0L, length, prot, flags, fd, offset);
-            return r == MAP_FAILED ? Native.result(-1L, st) : r;
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return syscall(SYS_MMAP, 0, length, prot, flags, fd, offset);
     }
 
     public static int munmap(long address, long length) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((int) Munmap.HANDLE.invokeExact(st, address, length), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) syscall(SYS_MUNMAP, address, length, 0, 0, 0, 0);
     }
 
+    /** eventfd(3), which is the eventfd2 system call. */
     public static int eventfd(int initial, int flags) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((int) Eventfd.HANDLE.invokeExact(st, initial, flags), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) syscall(SYS_EVENTFD2, initial, flags, 0, 0, 0, 0);
     }
 
     public static long write(int fd, MemorySegment buf, long len) {
@@ -107,9 +77,17 @@ public final class Syscalls {
     }
 
     public static int close(int fd) {
+        return (int) syscall(SYS_CLOSE, fd, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * System call {@code number} through libc's syscall(3): its result, or -errno. The int arguments of the
+     * callers widen to long, as the kernel's calling convention has them (it reads the low 32 bits of an int).
+     */
+    private static long syscall(long number, long a, long b, long c, long d, long e, long f) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) Close.HANDLE.invokeExact(st, fd), st);
+            return Native.result((long) Syscall.HANDLE.invokeExact(st, number, a, b, c, d, e, f), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -131,28 +109,15 @@ public final class Syscalls {
     // Each handle is linked when its holder class is first used (see Native on what linking costs).
 
     /**
-     * syscall(long number, ...) with six arguments, for all three io_uring calls: the variadic arguments are passed
-     * in registers and a system call reads only the ones it takes, so zeros for the rest are harmless, and one
-     * signature is linked once instead of three.
+     * syscall(long number, ...) with six arguments, for every call here that passes no memory segment: the variadic
+     * arguments are passed in registers and a system call reads only the ones it takes, so zeros for the rest are
+     * harmless, and one signature is linked once instead of one per call (the first port needs io_uring_setup,
+     * io_uring_register, mmap, munmap and close; the engine eventfd and io_uring_enter). libc's wrappers of these
+     * calls add nothing but errno, which syscall sets the same way.
      */
     private static final class Syscall {
         static final MethodHandle HANDLE = Native.errnoCall("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG,
                 JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
-    }
-
-    private static final class Mmap {
-        static final MethodHandle HANDLE = Native.errnoCall("mmap",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
-    }
-
-    private static final class Munmap {
-        static final MethodHandle HANDLE = Native.errnoCall("munmap",
-                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
-    }
-
-    private static final class Eventfd {
-        static final MethodHandle HANDLE = Native.errnoCall("eventfd",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
     private static final class Write {
@@ -163,10 +128,6 @@ public final class Syscalls {
     private static final class Read {
         static final MethodHandle HANDLE = Native.errnoCall("read",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    }
-
-    private static final class Close {
-        static final MethodHandle HANDLE = Native.errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     }
 
     private static final class Uname {
