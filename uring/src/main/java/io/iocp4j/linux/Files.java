@@ -2,7 +2,6 @@ package io.iocp4j.linux;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
@@ -38,6 +37,13 @@ public final class Files {
     public static final int S_IFREG = 0x8000;
     /** preadv2's flag: fail with EAGAIN instead of waiting for the disk (the data is not all in the page cache). */
     private static final int RWF_NOWAIT = 0x8;
+    private static final long SYS_OPEN = 2;
+    private static final long SYS_FSTAT = 5;
+    private static final long SYS_FSYNC = 74;
+    private static final long SYS_FTRUNCATE = 77;
+    private static final long SYS_UNLINK = 87;
+    private static final long SYS_FADVISE64 = 221;
+    private static final long SYS_PREADV2 = 327;
 
     private static final ThreadLocal<MemorySegment> STAT = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(STAT_SIZE, 8));
 
@@ -47,10 +53,7 @@ public final class Files {
     /** open(2); opening is a cold path, so the path string is converted per call. */
     public static int open(String path, int flags, int mode) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.state();
-            return Native.result((int) Open.HANDLE.invokeExact(st, a.allocateFrom(path), flags, mode), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            return (int) Syscalls.syscall(SYS_OPEN, a.allocateFrom(path).address(), flags, mode, 0, 0, 0);
         }
     }
 
@@ -69,38 +72,20 @@ public final class Files {
     }
 
     private static int fstat(int fd, MemorySegment buf) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((int) Fstat.HANDLE.invokeExact(st, fd, buf), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) Syscalls.syscall(SYS_FSTAT, fd, buf.address(), 0, 0, 0, 0);
     }
 
     public static int ftruncate(int fd, long length) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((int) Ftruncate.HANDLE.invokeExact(st, fd, length), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) Syscalls.syscall(SYS_FTRUNCATE, fd, length, 0, 0, 0, 0);
     }
 
     public static int fsync(int fd) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((int) Fsync.HANDLE.invokeExact(st, fd), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) Syscalls.syscall(SYS_FSYNC, fd, 0, 0, 0, 0, 0);
     }
 
     public static int unlink(String path) {
         try (Arena a = Arena.ofConfined()) {
-            MemorySegment st = Native.state();
-            return Native.result((int) Unlink.HANDLE.invokeExact(st, a.allocateFrom(path)), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
+            return (int) Syscalls.syscall(SYS_UNLINK, a.allocateFrom(path).address(), 0, 0, 0, 0, 0);
         }
     }
 
@@ -120,12 +105,8 @@ public final class Files {
     public static long preadCached(int fd, MemorySegment buf, long len, long offset) {
         MemorySegment iov = Scratch.get((int) IoVec.SIZE);
         IoVec.set(iov, 0, buf.address(), len);
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((long) Preadv2.HANDLE.invokeExact(st, fd, iov, 1, offset, RWF_NOWAIT), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        // The system call takes the offset as two halves (low, high); a 64-bit offset is all in the low one.
+        return Syscalls.syscall(SYS_PREADV2, fd, iov.address(), 1, offset, 0, RWF_NOWAIT);
     }
 
     public static long pwrite(int fd, MemorySegment buf, long len, long offset) {
@@ -137,13 +118,9 @@ public final class Files {
         }
     }
 
-    /** posix_fadvise over the whole file; returns 0 or -errno (the call returns the error, it does not set errno). */
+    /** posix_fadvise (the fadvise64 system call) over the whole file; returns 0 or -errno. */
     public static int fadvise(int fd, int advice) {
-        try {
-            return -(int) Fadvise.HANDLE.invokeExact(fd, 0L, 0L, advice);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) Syscalls.syscall(SYS_FADVISE64, fd, 0, 0, advice, 0, 0);
     }
 
     /** Whether the directory a path would live in exists: tells ERROR_PATH_NOT_FOUND from ERROR_FILE_NOT_FOUND. */
@@ -152,44 +129,12 @@ public final class Files {
         return parent == null || java.nio.file.Files.isDirectory(parent);
     }
 
-    // Each handle is linked when its holder class is first used (see Native on what linking costs).
-
-    private static final class Open {
-        static final MethodHandle HANDLE = Native.errnoCall("open",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
-    }
-
-    private static final class Fstat {
-        static final MethodHandle HANDLE = Native.errnoCall("fstat",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
-    }
-
-    private static final class Ftruncate {
-        static final MethodHandle HANDLE = Native.errnoCall("ftruncate",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
-    }
-
-    private static final class Fsync {
-        static final MethodHandle HANDLE = Native.errnoCall("fsync", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-    }
-
-    private static final class Unlink {
-        static final MethodHandle HANDLE = Native.errnoCall("unlink", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    }
+    // Calls that pass a caller's segment have handles of their own (the others go through Syscalls.syscall, see
+    // there), each linked when its holder class is first used (see Native on what linking costs).
 
     private static final class Pread {
         static final MethodHandle HANDLE = Native.errnoCall("pread",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    }
-
-    private static final class Preadv2 {
-        static final MethodHandle HANDLE = Native.errnoCall("preadv2",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG, JAVA_INT));
-    }
-
-    private static final class Fadvise {
-        static final MethodHandle HANDLE = Native.call("posix_fadvise",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
     }
 
     private static final class Pwrite {

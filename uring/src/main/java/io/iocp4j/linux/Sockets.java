@@ -1,7 +1,6 @@
 package io.iocp4j.linux;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -54,17 +53,18 @@ public final class Sockets {
     public static final short POLLRDHUP = 0x2000;
     /** ioctl request: bytes waiting in the receive queue. */
     private static final long FIONREAD = 0x541B;
+    private static final long SYS_IOCTL = 16;
+    private static final long SYS_SOCKET = 41;
+    private static final long SYS_SHUTDOWN = 48;
+    private static final long SYS_LISTEN = 50;
+    private static final long SYS_GETSOCKOPT = 55;
+    private static final long SYS_DUP3 = 292;
 
     private Sockets() {
     }
 
     public static int socket(int domain, int type, int protocol) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((int) Socket.HANDLE.invokeExact(st, domain, type, protocol), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) Syscalls.syscall(SYS_SOCKET, domain, type, protocol, 0, 0, 0);
     }
 
     public static int bind(int fd, MemorySegment addr, int len) {
@@ -77,12 +77,7 @@ public final class Sockets {
     }
 
     public static int listen(int fd, int backlog) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((int) Listen.HANDLE.invokeExact(st, fd, backlog), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) Syscalls.syscall(SYS_LISTEN, fd, backlog, 0, 0, 0, 0);
     }
 
     /** accept4(2); {@code addr}/{@code lenPtr} may be NULL segments. Blocks on a blocking listener. */
@@ -105,12 +100,7 @@ public final class Sockets {
     }
 
     public static int shutdown(int fd, int how) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((int) Shutdown.HANDLE.invokeExact(st, fd, how), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) Syscalls.syscall(SYS_SHUTDOWN, fd, how, 0, 0, 0, 0);
     }
 
     /** getsockname(2): {@code lenPtr} holds the buffer size in, the address size out. */
@@ -152,14 +142,8 @@ public final class Sockets {
     public static int getIntOption(int fd, int level, int name) {
         MemorySegment v = Scratch.get(8);
         v.set(JAVA_INT, 4, 4);
-        try {
-            MemorySegment st = Native.state();
-            int r = Native.result((int) Getsockopt.HANDLE.invokeExact(st, fd, level, name, v.asSlice(0, 4),
-                    v.asSlice(4, 4)), st);
-            return r < 0 ? r : v.get(JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        int r = (int) Syscalls.syscall(SYS_GETSOCKOPT, fd, level, name, v.address(), v.address() + 4, 0);
+        return r < 0 ? r : v.get(JAVA_INT, 0);
     }
 
     /** SO_LINGER: {@code struct linger { int l_onoff; int l_linger; }}. */
@@ -189,12 +173,7 @@ public final class Sockets {
     }
 
     public static int dup3(int oldFd, int newFd, int flags) {
-        try {
-            MemorySegment st = Native.state();
-            return Native.result((int) Dup3.HANDLE.invokeExact(st, oldFd, newFd, flags), st);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        return (int) Syscalls.syscall(SYS_DUP3, oldFd, newFd, flags, 0, 0, 0);
     }
 
     /** Size of struct pollfd: {@code int fd; short events; short revents;}. */
@@ -233,30 +212,16 @@ public final class Sockets {
     /** FIONREAD: bytes that can be read now, or -errno. */
     public static int bytesReadable(int fd) {
         MemorySegment v = Scratch.get(8);
-        try {
-            MemorySegment st = Native.state();
-            int r = Native.result((int) Ioctl.HANDLE.invokeExact(st, fd, FIONREAD, v), st);
-            return r < 0 ? r : v.get(ValueLayout.JAVA_INT, 0);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
-        }
+        int r = (int) Syscalls.syscall(SYS_IOCTL, fd, FIONREAD, v.address(), 0, 0, 0);
+        return r < 0 ? r : v.get(JAVA_INT, 0);
     }
 
-    // Each handle is linked when its holder class is first used (see Native on what linking costs).
-
-    private static final class Socket {
-        static final MethodHandle HANDLE = Native.errnoCall("socket",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    }
+    // Calls that pass a caller's segment have handles of their own (the others go through Syscalls.syscall, see
+    // there), each linked when its holder class is first used (see Native on what linking costs).
 
     private static final class Bind {
         static final MethodHandle HANDLE = Native.errnoCall("bind",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class Listen {
-        static final MethodHandle HANDLE = Native.errnoCall("listen",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
     private static final class Accept4 {
@@ -267,11 +232,6 @@ public final class Sockets {
     private static final class Connect {
         static final MethodHandle HANDLE = Native.errnoCall("connect",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class Shutdown {
-        static final MethodHandle HANDLE = Native.errnoCall("shutdown",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     }
 
     private static final class Getsockname {
@@ -289,11 +249,6 @@ public final class Sockets {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     }
 
-    private static final class Getsockopt {
-        static final MethodHandle HANDLE = Native.errnoCall("getsockopt",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    }
-
     private static final class Recv {
         static final MethodHandle HANDLE = Native.errnoCall("recv",
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -304,19 +259,9 @@ public final class Sockets {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
-    private static final class Dup3 {
-        static final MethodHandle HANDLE = Native.errnoCall("dup3",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-    }
-
     private static final class Poll {
         static final MethodHandle HANDLE = Native.errnoCall("poll",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
-    /** ioctl is variadic: the request is the last fixed argument. */
-    private static final class Ioctl {
-        static final MethodHandle HANDLE = Native.errnoCall("ioctl",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), Linker.Option.firstVariadicArg(2));
-    }
 }

@@ -11,8 +11,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The io_uring system calls, mmap, munmap, eventfd and close (all through libc's variadic {@code syscall}), and
- * read, write and uname. Each returns {@code >= 0} or {@code -errno}. x86_64 numbers.
+ * The io_uring system calls, mmap, munmap, eventfd, close and uname (all through libc's variadic {@code syscall}),
+ * read and write. Each returns {@code >= 0} or {@code -errno}. x86_64 numbers.
  */
 public final class Syscalls {
     private static final long SYS_IO_URING_SETUP = 425;
@@ -22,6 +22,7 @@ public final class Syscalls {
     private static final long SYS_MMAP = 9;
     private static final long SYS_MUNMAP = 11;
     private static final long SYS_EVENTFD2 = 290;
+    private static final long SYS_UNAME = 63;
     public static final int PROT_READ = 0x1;
     public static final int PROT_WRITE = 0x2;
     public static final int MAP_SHARED = 0x01;
@@ -83,8 +84,11 @@ public final class Syscalls {
     /**
      * System call {@code number} through libc's syscall(3): its result, or -errno. The int arguments of the
      * callers widen to long, as the kernel's calling convention has them (it reads the low 32 bits of an int).
+     * For calls that pass no memory, or only memory the calling method owns (a confined arena it closes after the
+     * call, the thread's scratch area), so that a raw address is safe: a caller's segment goes through a handle
+     * with an ADDRESS parameter, which checks the segment and keeps its arena open during the call.
      */
-    private static long syscall(long number, long a, long b, long c, long d, long e, long f) {
+    static long syscall(long number, long a, long b, long c, long d, long e, long f) {
         try {
             MemorySegment st = Native.state();
             return Native.result((long) Syscall.HANDLE.invokeExact(st, number, a, b, c, d, e, f), st);
@@ -98,22 +102,19 @@ public final class Syscalls {
         // struct utsname: six fields of 65 bytes (sysname, nodename, release, version, machine, domainname).
         try (Arena a = Arena.ofConfined()) {
             MemorySegment u = a.allocate(65 * 6);
-            MemorySegment st = Native.state();
-            int r = Native.result((int) Uname.HANDLE.invokeExact(st, u), st);
+            int r = (int) syscall(SYS_UNAME, u.address(), 0, 0, 0, 0, 0);
             return r < 0 ? "unknown" : u.getString(65 * 2);
-        } catch (Throwable t) {
-            throw Native.unexpected(t);
         }
     }
 
     // Each handle is linked when its holder class is first used (see Native on what linking costs).
 
     /**
-     * syscall(long number, ...) with six arguments, for every call here that passes no memory segment: the variadic
-     * arguments are passed in registers and a system call reads only the ones it takes, so zeros for the rest are
-     * harmless, and one signature is linked once instead of one per call (the first port needs io_uring_setup,
-     * io_uring_register, mmap, munmap and close; the engine eventfd and io_uring_enter). libc's wrappers of these
-     * calls add nothing but errno, which syscall sets the same way.
+     * syscall(long number, ...) with six arguments, for every call of this package that {@link #syscall} can make:
+     * the variadic arguments are passed in registers and a system call reads only the ones it takes, so zeros for
+     * the rest are harmless, and one signature is linked once instead of one per call (the first port needs
+     * io_uring_setup, io_uring_register, mmap, munmap and close; the first socket socket(2), the first file open,
+     * fstat and preadv2). libc's wrappers of these calls add nothing but errno, which syscall sets the same way.
      */
     private static final class Syscall {
         static final MethodHandle HANDLE = Native.errnoCall("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG,
@@ -130,7 +131,4 @@ public final class Syscalls {
                 FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     }
 
-    private static final class Uname {
-        static final MethodHandle HANDLE = Native.errnoCall("uname", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    }
 }
