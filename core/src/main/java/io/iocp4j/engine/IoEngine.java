@@ -12,7 +12,6 @@ import io.iocp4j.linux.Syscalls;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandles;
 import java.lang.ref.Cleaner;
 import java.lang.invoke.VarHandle;
@@ -56,6 +55,7 @@ public final class IoEngine implements CompletionHandler {
     private final ArrayList<BatchEndTask> batchEndTasks = new ArrayList<>();
     private final IdleSpin idleSpin = new IdleSpin();
     private final int wakeFd;
+    /** Where the wake-up read, always armed in the ring, puts the eventfd's counter (never looked at). */
     private final MemorySegment wakeBuffer;
     private final Thread driver;
     @SuppressWarnings("unused")
@@ -211,8 +211,7 @@ public final class IoEngine implements CompletionHandler {
 
     private void wakeDriver() {
         if ((int) STATE.getVolatile(this) == SLEEPING && STATE.compareAndSet(this, SLEEPING, RUNNING)) {
-            wakeBuffer.set(ValueLayout.JAVA_LONG, 0, 1L);
-            Syscalls.write(wakeFd, wakeBuffer, 8);
+            Syscalls.eventfdSignal(wakeFd);
         }
     }
 

@@ -18,6 +18,7 @@ public final class Syscalls {
     private static final long SYS_IO_URING_SETUP = 425;
     private static final long SYS_IO_URING_ENTER = 426;
     private static final long SYS_IO_URING_REGISTER = 427;
+    private static final long SYS_WRITE = 1;
     private static final long SYS_CLOSE = 3;
     private static final long SYS_MMAP = 9;
     private static final long SYS_MUNMAP = 11;
@@ -28,6 +29,8 @@ public final class Syscalls {
     public static final int MAP_SHARED = 0x01;
     public static final int MAP_POPULATE = 0x8000;
     public static final int EFD_CLOEXEC = 0x80000;
+    /** What {@link #eventfdSignal} writes: never freed, never changed. */
+    private static final MemorySegment EVENTFD_ONE = Arena.global().allocateFrom(JAVA_LONG, 1L);
 
     private Syscalls() {
     }
@@ -57,6 +60,14 @@ public final class Syscalls {
     /** eventfd(3), which is the eventfd2 system call. */
     public static int eventfd(int initial, int flags) {
         return (int) syscall(SYS_EVENTFD2, initial, flags, 0, 0, 0, 0);
+    }
+
+    /**
+     * Adds 1 to an eventfd's counter, which wakes a reader (glibc's eventfd_write(fd, 1)): 8, or -errno. The value
+     * is a constant of this class, so the call needs no segment of the caller's.
+     */
+    public static int eventfdSignal(int fd) {
+        return (int) syscall(SYS_WRITE, fd, EVENTFD_ONE.address(), Long.BYTES, 0, 0, 0);
     }
 
     public static long write(int fd, MemorySegment buf, long len) {
@@ -113,8 +124,8 @@ public final class Syscalls {
      * syscall(long number, ...) with six arguments, for every call of this package that {@link #syscall} can make:
      * the variadic arguments are passed in registers and a system call reads only the ones it takes, so zeros for
      * the rest are harmless, and one signature is linked once instead of one per call (the first port needs
-     * io_uring_setup, io_uring_register, mmap, munmap and close; the first socket socket(2), the first file open,
-     * fstat and preadv2). libc's wrappers of these calls add nothing but errno, which syscall sets the same way.
+     * io_uring_setup, io_uring_register, mmap, munmap and close; the engine eventfd and its wake-up write; the first
+     * socket socket(2), the first file open, fstat and preadv2). libc's wrappers of these calls add nothing but errno, which syscall sets the same way.
      */
     private static final class Syscall {
         static final MethodHandle HANDLE = Native.errnoCall("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG,
