@@ -92,7 +92,7 @@ public final class Files {
     public static long pread(int fd, MemorySegment buf, long len, long offset) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) Pread.HANDLE.invokeExact(st, fd, buf, len, offset), st);
+            return Native.result((long) Positional.PREAD.invokeExact(st, fd, buf, len, offset), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -112,7 +112,7 @@ public final class Files {
     public static long pwrite(int fd, MemorySegment buf, long len, long offset) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) Pwrite.HANDLE.invokeExact(st, fd, buf, len, offset), st);
+            return Native.result((long) Positional.PWRITE.invokeExact(st, fd, buf, len, offset), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -129,16 +129,15 @@ public final class Files {
         return parent == null || java.nio.file.Files.isDirectory(parent);
     }
 
-    // Calls that pass a caller's segment have handles of their own (the others go through Syscalls.syscall, see
-    // there), each linked when its holder class is first used (see Native on what linking costs).
+    // pread and pwrite pass a caller's segment, so they have handles of their own (the other calls go through
+    // Syscalls.syscall, see there), linked when their holder class is first used; they share it, since the second
+    // handle of a signature costs under 1 ms (see Native on what linking costs).
 
-    private static final class Pread {
-        static final MethodHandle HANDLE = Native.errnoCall("pread",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
-    }
-
-    private static final class Pwrite {
-        static final MethodHandle HANDLE = Native.errnoCall("pwrite",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    /** pread and pwrite: (fd, buffer, length, offset). */
+    private static final class Positional {
+        static final FunctionDescriptor SIGNATURE = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG,
+                JAVA_LONG);
+        static final MethodHandle PREAD = Native.errnoCall("pread", SIGNATURE);
+        static final MethodHandle PWRITE = Native.errnoCall("pwrite", SIGNATURE);
     }
 }

@@ -70,7 +70,7 @@ public final class Sockets {
     public static int bind(int fd, MemorySegment addr, int len) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) Bind.HANDLE.invokeExact(st, fd, addr, len), st);
+            return Native.result((int) AddressIn.BIND.invokeExact(st, fd, addr, len), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -93,7 +93,7 @@ public final class Sockets {
     public static int connect(int fd, MemorySegment addr, int len) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) Connect.HANDLE.invokeExact(st, fd, addr, len), st);
+            return Native.result((int) AddressIn.CONNECT.invokeExact(st, fd, addr, len), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -107,7 +107,7 @@ public final class Sockets {
     public static int getsockname(int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) Getsockname.HANDLE.invokeExact(st, fd, addr, lenPtr), st);
+            return Native.result((int) AddressOut.GETSOCKNAME.invokeExact(st, fd, addr, lenPtr), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -116,7 +116,7 @@ public final class Sockets {
     public static int getpeername(int fd, MemorySegment addr, MemorySegment lenPtr) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((int) Getpeername.HANDLE.invokeExact(st, fd, addr, lenPtr), st);
+            return Native.result((int) AddressOut.GETPEERNAME.invokeExact(st, fd, addr, lenPtr), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -157,7 +157,7 @@ public final class Sockets {
     public static long recv(int fd, MemorySegment buf, long len, int flags) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) Recv.HANDLE.invokeExact(st, fd, buf, len, flags), st);
+            return Native.result((long) Transfer.RECV.invokeExact(st, fd, buf, len, flags), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -166,7 +166,7 @@ public final class Sockets {
     public static long send(int fd, MemorySegment buf, long len, int flags) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) Send.HANDLE.invokeExact(st, fd, buf, len, flags), st);
+            return Native.result((long) Transfer.SEND.invokeExact(st, fd, buf, len, flags), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -217,11 +217,29 @@ public final class Sockets {
     }
 
     // Calls that pass a caller's segment have handles of their own (the others go through Syscalls.syscall, see
-    // there), each linked when its holder class is first used (see Native on what linking costs).
+    // there), linked when their holder class is first used; calls of one signature share a holder, since the
+    // second handle of a signature costs under 1 ms (see Native on what linking costs).
 
-    private static final class Bind {
-        static final MethodHandle HANDLE = Native.errnoCall("bind",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    /** bind and connect: (fd, const struct sockaddr *, socklen_t). */
+    private static final class AddressIn {
+        static final FunctionDescriptor SIGNATURE = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle BIND = Native.errnoCall("bind", SIGNATURE);
+        static final MethodHandle CONNECT = Native.errnoCall("connect", SIGNATURE);
+    }
+
+    /** getsockname and getpeername: (fd, struct sockaddr *, socklen_t *). */
+    private static final class AddressOut {
+        static final FunctionDescriptor SIGNATURE = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+        static final MethodHandle GETSOCKNAME = Native.errnoCall("getsockname", SIGNATURE);
+        static final MethodHandle GETPEERNAME = Native.errnoCall("getpeername", SIGNATURE);
+    }
+
+    /** recv and send: (fd, buffer, length, flags). */
+    private static final class Transfer {
+        static final FunctionDescriptor SIGNATURE = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG,
+                JAVA_INT);
+        static final MethodHandle RECV = Native.errnoCall("recv", SIGNATURE);
+        static final MethodHandle SEND = Native.errnoCall("send", SIGNATURE);
     }
 
     private static final class Accept4 {
@@ -229,39 +247,13 @@ public final class Sockets {
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     }
 
-    private static final class Connect {
-        static final MethodHandle HANDLE = Native.errnoCall("connect",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class Getsockname {
-        static final MethodHandle HANDLE = Native.errnoCall("getsockname",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    }
-
-    private static final class Getpeername {
-        static final MethodHandle HANDLE = Native.errnoCall("getpeername",
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    }
-
     private static final class Setsockopt {
         static final MethodHandle HANDLE = Native.errnoCall("setsockopt",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-    }
-
-    private static final class Recv {
-        static final MethodHandle HANDLE = Native.errnoCall("recv",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
-    }
-
-    private static final class Send {
-        static final MethodHandle HANDLE = Native.errnoCall("send",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
     private static final class Poll {
         static final MethodHandle HANDLE = Native.errnoCall("poll",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
-
 }

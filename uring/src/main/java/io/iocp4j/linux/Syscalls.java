@@ -73,7 +73,7 @@ public final class Syscalls {
     public static long write(int fd, MemorySegment buf, long len) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) Write.HANDLE.invokeExact(st, fd, buf, len), st);
+            return Native.result((long) ReadWrite.WRITE.invokeExact(st, fd, buf, len), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -82,7 +82,7 @@ public final class Syscalls {
     public static long read(int fd, MemorySegment buf, long len) {
         try {
             MemorySegment st = Native.state();
-            return Native.result((long) Read.HANDLE.invokeExact(st, fd, buf, len), st);
+            return Native.result((long) ReadWrite.READ.invokeExact(st, fd, buf, len), st);
         } catch (Throwable t) {
             throw Native.unexpected(t);
         }
@@ -125,21 +125,18 @@ public final class Syscalls {
      * the variadic arguments are passed in registers and a system call reads only the ones it takes, so zeros for
      * the rest are harmless, and one signature is linked once instead of one per call (the first port needs
      * io_uring_setup, io_uring_register, mmap, munmap and close; the engine eventfd and its wake-up write; the first
-     * socket socket(2), the first file open, fstat and preadv2). libc's wrappers of these calls add nothing but errno, which syscall sets the same way.
+     * socket socket(2); the first file open, fstat and preadv2). libc's wrappers of these calls add nothing but
+     * errno, which syscall(3) sets the same way.
      */
     private static final class Syscall {
         static final MethodHandle HANDLE = Native.errnoCall("syscall", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG,
                 JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.firstVariadicArg(1));
     }
 
-    private static final class Write {
-        static final MethodHandle HANDLE = Native.errnoCall("write",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    /** read and write: (fd, buffer, length); one signature, so one holder (see Native). */
+    private static final class ReadWrite {
+        static final FunctionDescriptor SIGNATURE = FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
+        static final MethodHandle READ = Native.errnoCall("read", SIGNATURE);
+        static final MethodHandle WRITE = Native.errnoCall("write", SIGNATURE);
     }
-
-    private static final class Read {
-        static final MethodHandle HANDLE = Native.errnoCall("read",
-                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
-    }
-
 }
