@@ -36,11 +36,10 @@ public final class FirstCalls {
 
     private final Map<String, Long> steps = new LinkedHashMap<>();
     private final Arena arena = Arena.ofShared();
+    private final SOCKADDR_IN address = new SOCKADDR_IN();
     private HANDLE port;
     private SOCKET listener;
-    private SOCKET client;
-    private SOCKET server;
-    private final SOCKADDR_IN address = new SOCKADDR_IN();
+    private ConnectedPair pair;
 
     private FirstCalls() {
     }
@@ -83,12 +82,13 @@ public final class FirstCalls {
     private void connectPair() {
         INTByReference length = new INTByReference(SOCKADDR_IN.SIZE);
         check(listen(listener, 1) == 0 && getsockname(listener, address, length) == 0, "listen");
-        client = WSASocket(AF_INET, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
+        SOCKET client = WSASocket(AF_INET, SOCK_STREAM, IPPROTO_TCP, null, 0, WSA_FLAG_OVERLAPPED);
         check(connect(client, address, SOCKADDR_IN.SIZE) == 0, "connect");
-        server = accept(listener, null, null);
+        SOCKET server = accept(listener, null, null);
         check(server != INVALID_SOCKET, "accept");
         check(CreateIoCompletionPort(client, port, 1L, 0) != null
                 && CreateIoCompletionPort(server, port, 2L, 0) != null, "associate");
+        pair = new ConnectedPair(client, server);
     }
 
     /** One overlapped WSARecv and WSASend of 64 bytes, both completions dequeued. */
@@ -98,9 +98,9 @@ public final class FirstCalls {
         WSABUF[] in = {new WSABUF(arena.allocate(MESSAGE), MESSAGE)};
         OVERLAPPED recvOv = new OVERLAPPED();
         OVERLAPPED sendOv = new OVERLAPPED();
-        check(WSARecv(server, in, 1, null, new DWORDByReference(), recvOv, null) == 0
+        check(WSARecv(pair.server(), in, 1, null, new DWORDByReference(), recvOv, null) == 0
                 || WSAGetLastError() == WSA_IO_PENDING, "WSARecv");
-        check(WSASend(client, new WSABUF[] {new WSABUF(out, MESSAGE)}, 1, null, 0, sendOv, null) == 0
+        check(WSASend(pair.client(), new WSABUF[] {new WSABUF(out, MESSAGE)}, 1, null, 0, sendOv, null) == 0
                 || WSAGetLastError() == WSA_IO_PENDING, "WSASend");
         awaitCompletions(2);
     }
@@ -127,5 +127,9 @@ public final class FirstCalls {
         if (!ok) {
             throw new IllegalStateException(what + " failed: " + GetLastError());
         }
+    }
+
+    /** Both ends of a connection over 127.0.0.1, associated with the port. */
+    private record ConnectedPair(SOCKET client, SOCKET server) {
     }
 }
