@@ -96,8 +96,9 @@ public final class Syscalls {
      * System call {@code number} through libc's syscall(3): its result, or -errno. The int arguments of the
      * callers widen to long, as the kernel's calling convention has them (it reads the low 32 bits of an int).
      * For calls that pass no memory, or only memory the calling method owns (a confined arena it closes after the
-     * call, the thread's scratch area), so that a raw address is safe: a caller's segment goes through a handle
-     * with an ADDRESS parameter, which checks the segment and keeps its arena open during the call.
+     * call, the thread's scratch area, a global constant), so that a raw address is safe; the io_uring calls, whose
+     * kernel structures are plain addresses anyway, are the exception. A caller's buffer goes through a handle with
+     * an ADDRESS parameter, which checks the segment and keeps its arena open during the call.
      */
     static long syscall(long number, long a, long b, long c, long d, long e, long f) {
         try {
