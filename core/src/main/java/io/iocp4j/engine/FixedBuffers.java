@@ -22,7 +22,6 @@ final class FixedBuffers {
     static final int SLOTS = 256;
     /** The kernel refuses larger fixed buffers (EOVERFLOW). */
     private static final long MAX_REGION = 1L << 30;
-    private static final System.Logger LOG = System.getLogger("io.iocp4j.engine");
 
     /** Memory offered for fixed-buffer I/O. */
     static final class Region {
@@ -120,7 +119,7 @@ final class FixedBuffers {
         if (e < 0) {
             freeSlots[freeCount++] = slot;
             r.refused = true;
-            LOG.log(System.Logger.Level.DEBUG, "iocp4j: fixed buffer of " + r.length + " bytes refused ("
+            EngineLog.LOGGER.log(System.Logger.Level.DEBUG, "iocp4j: fixed buffer of " + r.length + " bytes refused ("
                     + Errno.name(-e) + "); its I/O pins pages each time instead");
             return;
         }
@@ -131,7 +130,7 @@ final class FixedBuffers {
         int e = ring.registerBufferSlots(SLOTS);
         if (e < 0) {
             table = -1;
-            LOG.log(System.Logger.Level.DEBUG, "iocp4j: no fixed buffers (" + Errno.name(-e) + ")");
+            EngineLog.LOGGER.log(System.Logger.Level.DEBUG, "iocp4j: no fixed buffers (" + Errno.name(-e) + ")");
             return;
         }
         table = 1;

@@ -93,7 +93,7 @@ public final class IoEngine implements CompletionHandler {
         try {
             return new IoEngine(name, true);
         } catch (EnableRefused e) {
-            Log.LOGGER.log(System.Logger.Level.WARNING, "iocp4j: cannot enable the single-issuer ring ("
+            EngineLog.LOGGER.log(System.Logger.Level.WARNING, "iocp4j: cannot enable the single-issuer ring ("
                     + Errno.name(e.errno) + "); using a plain ring");
             return new IoEngine(name, false);
         }
@@ -239,7 +239,7 @@ public final class IoEngine implements CompletionHandler {
                 ring.cq().drain(this);
             } catch (RuntimeException | Error e) {
                 // One faulty operation must not stop the ring for everybody else.
-                Log.LOGGER.log(System.Logger.Level.ERROR, "iocp4j ring driver: unexpected failure", e);
+                EngineLog.LOGGER.log(System.Logger.Level.ERROR, "iocp4j ring driver: unexpected failure", e);
             } finally {
                 endBatch();
             }
@@ -251,7 +251,7 @@ public final class IoEngine implements CompletionHandler {
             try {
                 batchEndTasks.get(i).batchEnded();
             } catch (RuntimeException | Error e) {
-                Log.LOGGER.log(System.Logger.Level.ERROR, "iocp4j ring driver: batch-end task failed", e);
+                EngineLog.LOGGER.log(System.Logger.Level.ERROR, "iocp4j ring driver: batch-end task failed", e);
             }
         }
         batchEndTasks.clear();
@@ -356,7 +356,7 @@ public final class IoEngine implements CompletionHandler {
                 resubmit.add(op);
             }
         } catch (RuntimeException | Error e) {
-            Log.LOGGER.log(System.Logger.Level.ERROR, "iocp4j ring driver: operation " + op + " failed", e);
+            EngineLog.LOGGER.log(System.Logger.Level.ERROR, "iocp4j ring driver: operation " + op + " failed", e);
         }
     }
 
@@ -373,15 +373,6 @@ public final class IoEngine implements CompletionHandler {
             super("IORING_REGISTER_ENABLE_RINGS: " + Errno.name(-negativeErrno), null, false, false);
             this.errno = -negativeErrno;
         }
-    }
-
-    /**
-     * The engine's logger, looked up when something is first logged: starting the logging framework takes about
-     * 10 ms, which the first CreateIoCompletionPort (it asks this class whether io_uring is available) paid although
-     * the engine logs only failures.
-     */
-    private static final class Log {
-        static final System.Logger LOGGER = System.getLogger("io.iocp4j.engine");
     }
 
     /** The driver's thread, recognisable as such by {@link #deferToBatchEnd}. */
