@@ -42,7 +42,10 @@ final class FixedBuffers {
     }
 
     private final IoUring ring;
-    /** Offered regions by address; regions never overlap, as each is live memory of its own. */
+    /**
+     * Offered regions, sorted by address. Live memory never overlaps, but a freed region stays here until the
+     * garbage collector has noticed, and memory allocated since may start at or inside it: hence the scope check.
+     */
     private Region[] regions = new Region[8];
     private int count;
     private final int[] freeSlots = new int[SLOTS];
