@@ -795,6 +795,41 @@ class OverlappedFileContractTest {
     }
 
     @Test
+    @DisplayName("FILE-2 FILE-6 VirtualAlloc memory made and dropped over and over (more regions than slots, at "
+            + "addresses the allocator reuses): every unbuffered read lands in the memory it names; all slots return")
+    void fixedBufferChurn() throws Exception {
+        Path p = dir.resolve("churn.bin");
+        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_ALWAYS,
+                FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, null));
+        CreateIoCompletionPort(f, port, 1L, 0);
+        int before = settledRegistrations();
+        int distinct = churn(f, 1000);
+        assertTrue(distinct < 1000, "the allocator reused addresses (" + distinct + " distinct in 1,000 rounds), "
+                + "so regions at one address had to be told apart");
+        assertEquals(before, settledRegistrations(), "every slot given back");
+    }
+
+    /** Rounds of write-then-read-back through fresh VirtualAlloc blocks; returns how many read addresses differed. */
+    private int churn(HANDLE f, int rounds) {
+        Set<Long> addresses = new HashSet<>();
+        for (int i = 0; i < rounds; i++) {
+            MemorySegment out = VirtualAlloc(null, 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+            out.fill((byte) (i * 7 + 1));
+            out.set(ValueLayout.JAVA_INT, 0, i);
+            long offset = (i % 16) * 4096L;
+            transfer(f, out, offset, true);
+            MemorySegment in = VirtualAlloc(null, 4096, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE);
+            transfer(f, in, offset, false);
+            assertEquals(-1, out.mismatch(in), "round " + i);
+            addresses.add(in.address());
+            if (i % 50 == 49) {
+                System.gc();
+            }
+        }
+        return addresses.size();
+    }
+
+    @Test
     @DisplayName("FILE-2 FILE-6 unbuffered writes and reads from VirtualAlloc memory (whole blocks and slices) move "
             + "the right bytes through fixed buffers; the registrations end when the memory is unreachable")
     void unbufferedThroughFixedBuffers() throws Exception {
@@ -826,8 +861,8 @@ class OverlappedFileContractTest {
             transfer(f, blocks[i].asSlice(4096, FIXED_BLOCK - 8192), (long) i * FIXED_BLOCK + 4096, false);
             transfer(f, blocks[i].asSlice(0, 4096), (long) i * FIXED_BLOCK, false);
             transfer(f, blocks[i].asSlice(FIXED_BLOCK - 4096), (long) (i + 1) * FIXED_BLOCK - 4096, false);
-            assertEquals(-1, MemorySegment.ofArray(data).asSlice((long) i * FIXED_BLOCK, FIXED_BLOCK).mismatch(blocks[i]),
-                    "block " + i + " read back");
+            MemorySegment expected = MemorySegment.ofArray(data).asSlice((long) i * FIXED_BLOCK, FIXED_BLOCK);
+            assertEquals(-1, expected.mismatch(blocks[i]), "block " + i + " read back");
         }
         assertEquals(before + 3, IoEngine.shared().fixedBuffersRegistered(), "slices reuse their block's slot");
         for (MemorySegment b : blocks) {
