@@ -45,7 +45,9 @@ public abstract class Operation {
      * then completed normally, CAN-5) must not end this one.
      */
     protected final void newIssue() {
-        cancelStatus = 0;
+        if (cancelStatus != 0) {
+            cancelStatus = 0;  // a volatile write only when there is something to clear: issuing is a hot path
+        }
         issues++;
     }
 
