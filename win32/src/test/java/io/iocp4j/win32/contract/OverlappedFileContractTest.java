@@ -794,14 +794,19 @@ class OverlappedFileContractTest {
         assertEquals(buffer.byteSize(), bytes.value);
     }
 
+    /** A new file opened for unbuffered overlapped reads and writes, associated with the port. */
+    private HANDLE unbufferedOnPort(Path p) {
+        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_ALWAYS,
+                FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, null));
+        assertSame(port, CreateIoCompletionPort(f, port, 1L, 0));
+        return f;
+    }
+
     @Test
     @DisplayName("FILE-2 FILE-6 VirtualAlloc memory made and dropped over and over (more regions than slots, at "
             + "addresses the allocator reuses): every unbuffered read lands in the memory it names; all slots return")
     void fixedBufferChurn() throws Exception {
-        Path p = dir.resolve("churn.bin");
-        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_ALWAYS,
-                FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, null));
-        CreateIoCompletionPort(f, port, 1L, 0);
+        HANDLE f = unbufferedOnPort(dir.resolve("churn.bin"));
         int before = settledRegistrations();
         int distinct = churn(f, 1000);
         assertTrue(distinct < 1000, "the allocator reused addresses (" + distinct + " distinct in 1,000 rounds), "
@@ -834,9 +839,7 @@ class OverlappedFileContractTest {
             + "the right bytes through fixed buffers; the registrations end when the memory is unreachable")
     void unbufferedThroughFixedBuffers() throws Exception {
         Path p = dir.resolve("fixed.bin");
-        HANDLE f = track(CreateFile(p.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, CREATE_ALWAYS,
-                FILE_FLAG_OVERLAPPED | FILE_FLAG_NO_BUFFERING, null));
-        CreateIoCompletionPort(f, port, 1L, 0);
+        HANDLE f = unbufferedOnPort(p);
         int before = settledRegistrations();
 
         writeAndReadBack(f, p, before);
