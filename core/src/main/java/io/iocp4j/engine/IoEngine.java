@@ -143,7 +143,10 @@ public final class IoEngine implements CompletionHandler {
         return e;
     }
 
-    /** Hands an operation to the driver; callable from any thread, never blocks. */
+    /**
+     * Hands an operation (or a request for the driver itself, which travels in order with them) to the driver;
+     * callable from any thread, never blocks.
+     */
     public void submit(Operation op) {
         queue.offer(op);
         wakeDriver();
@@ -155,8 +158,7 @@ public final class IoEngine implements CompletionHandler {
      */
     public void cancel(Operation op, int status) {
         op.cancelStatus = status;
-        queue.offer(new CancelRequest(op));
-        wakeDriver();
+        submit(new CancelRequest(op));
     }
 
     /**
@@ -165,13 +167,9 @@ public final class IoEngine implements CompletionHandler {
      */
     public void offerFixedBuffer(MemorySegment memory) {
         FixedBuffers.Region region = new FixedBuffers.Region(memory);
-        queue.offer(new FixedBufferRequest(region, true));
-        wakeDriver();
+        submit(new FixedBufferRequest(region, true));
         // The action holds the region (a weak reference to the memory's scope), never the memory itself.
-        FixedBufferCleaner.CLEANER.register(memory.scope(), () -> {
-            queue.offer(new FixedBufferRequest(region, false));
-            wakeDriver();
-        });
+        FixedBufferCleaner.CLEANER.register(memory.scope(), () -> submit(new FixedBufferRequest(region, false)));
     }
 
     /**
