@@ -22,9 +22,12 @@ import static io.iocp4j.win32.WinSock2.*;
  * <p>Each connection has two buffers, so that a receive is pending while the previous data is being sent back:
  * a client that keeps many messages in flight is read and written at the same time. At most one send is in flight
  * per connection (bytes go back in order); a receive that completes while a send is still in flight waits for it.
+ * Buffers start small and grow once a receive fills one: a connection that streams is then read in large pieces
+ * (fewer operations per byte), while the many that exchange short messages keep little memory.
  */
 public final class IocpEchoServer implements AcceptExServer.Handler, AutoCloseable {
-    private static final int BUFFER_SIZE = 16 * 1024;
+    private static final int INITIAL_BUFFER = 16 * 1024;
+    private static final int LARGE_BUFFER = 64 * 1024;
     private static final int ACCEPTS = 64;
 
     /** Per-I/O data: the OVERLAPPED first, as C embeds it, then what the operation needs. */
@@ -49,13 +52,15 @@ public final class IocpEchoServer implements AcceptExServer.Handler, AutoCloseab
         boolean sending;
         /** Bytes received into the other buffer and waiting for the send in flight to finish; 0 when none. */
         int waiting;
+        /** A receive has filled its buffer: each buffer is replaced by a large one when it is next free. */
+        boolean streaming;
         /** The client has closed its side; the connection closes once the last echo is sent. */
         boolean eof;
         boolean closed;
 
         Connection(SOCKET socket, MemorySegment block) {
             this.socket = socket;
-            this.buffers = new MemorySegment[] {block.asSlice(0, BUFFER_SIZE), block.asSlice(BUFFER_SIZE)};
+            this.buffers = new MemorySegment[] {block.asSlice(0, INITIAL_BUFFER), block.asSlice(INITIAL_BUFFER)};
         }
     }
 
@@ -76,7 +81,7 @@ public final class IocpEchoServer implements AcceptExServer.Handler, AutoCloseab
         setsockopt(s, IPPROTO_TCP, TCP_NODELAY, 1, 4);
         // The buffers' own automatic arena: freed once the connection is closed and its last completion has been
         // delivered (the library keeps them reachable until then), never while the kernel may still write them.
-        Connection c = new Connection(s, Arena.ofAuto().allocate(2 * BUFFER_SIZE));
+        Connection c = new Connection(s, Arena.ofAuto().allocate(2 * INITIAL_BUFFER));
         if (CreateIoCompletionPort(s, server.completionPort(), c, 0) != null) {
             synchronized (c) {
                 receive(c);
@@ -109,6 +114,9 @@ public final class IocpEchoServer implements AcceptExServer.Handler, AutoCloseab
 
     /** With c locked: echo what came in, and keep a receive pending in the other buffer if it is free. */
     private void received(Connection c, int n) {
+        if (n == c.buffers[c.receiving].byteSize()) {
+            c.streaming = true;
+        }
         if (c.sending) {
             c.waiting = n;  // both buffers are busy: the next receive waits for the send
             return;
@@ -134,10 +142,14 @@ public final class IocpEchoServer implements AcceptExServer.Handler, AutoCloseab
         }
     }
 
+    /** With c locked and the buffer {@code c.receiving} free (neither received into nor sent from). */
     private void receive(Connection c) {
+        if (c.streaming && c.buffers[c.receiving].byteSize() < LARGE_BUFFER) {
+            c.buffers[c.receiving] = Arena.ofAuto().allocate(LARGE_BUFFER);
+        }
         IoContext io = c.recv;
         io.wsabuf[0].buf = c.buffers[c.receiving];
-        io.wsabuf[0].len = BUFFER_SIZE;
+        io.wsabuf[0].len = (int) c.buffers[c.receiving].byteSize();
         io.flags.value = 0;
         if (WSARecv(c.socket, io.wsabuf, 1, null, io.flags, io, null) == SOCKET_ERROR
                 && WSAGetLastError() != WSA_IO_PENDING) {
