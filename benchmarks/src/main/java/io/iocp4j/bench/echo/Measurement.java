@@ -34,6 +34,14 @@ record Measurement(long messages, long bytes, double seconds, long p50, long p99
         return server && client ? "both" : server ? "server" : client ? "client" : "none";
     }
 
+    /**
+     * The server's CPU time per echoed message, in microseconds (NaN when not metered or nothing was echoed): the
+     * figure that still compares servers when the load generator, not the server, set the pace.
+     */
+    double serverMicrosPerMessage() {
+        return messages > 0 ? serverCpu * seconds / messages * 1e6 : Double.NaN;
+    }
+
     double megabytesPerSecond() {
         return seconds > 0 ? bytes / seconds / 1e6 : 0;
     }

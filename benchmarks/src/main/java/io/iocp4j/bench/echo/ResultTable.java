@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * Every measurement of a run, printed at the end as Markdown: the median over rounds of each figure per server and
- * workload, errors summed, then the ratio of iocp4j to each peer (throughput: above 1 is iocp4j faster; p99: below
- * 1 is iocp4j better).
+ * workload, errors summed, then the ratio of iocp4j to each peer (throughput: above 1 is iocp4j faster; p99 and
+ * server CPU per message: below 1 is iocp4j better).
  */
 final class ResultTable {
     private final List<ServerKind> servers;
@@ -33,13 +33,14 @@ final class ResultTable {
 
     void print(PrintStream out) {
         out.println("| workload | server | msgs/s | MB/s | p50 us | p99 us | p99.9 us | server CPU | client CPU "
-                + "| limited by | errors |");
-        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+                + "| server us/msg | limited by | errors |");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         results.forEach((w, byServer) -> byServer.forEach((s, ms) -> out.printf(
-                "| %s | %s | %,.0f | %,.1f | %,.1f | %,.1f | %,.1f | %.0f%% | %.0f%% | %s | %d |%n", w, s.label,
+                "| %s | %s | %,.0f | %,.1f | %,.1f | %,.1f | %,.1f | %.0f%% | %.0f%% | %.2f | %s | %d |%n", w, s.label,
                 median(ms, Measurement::messagesPerSecond), median(ms, Measurement::megabytesPerSecond),
                 median(ms, m -> m.p50() / 1e3), median(ms, m -> m.p99() / 1e3), median(ms, m -> m.p999() / 1e3),
-                median(ms, m -> m.serverCpu() * 100), median(ms, m -> m.clientCpu() * 100), limits(ms),
+                median(ms, m -> m.serverCpu() * 100), median(ms, m -> m.clientCpu() * 100),
+                median(ms, Measurement::serverMicrosPerMessage), limits(ms),
                 ms.stream().mapToLong(Measurement::errors).sum())));
         if (!servers.contains(ServerKind.IOCP4J)) {
             return;
@@ -49,8 +50,9 @@ final class ResultTable {
         StringBuilder head = new StringBuilder("| workload |");
         StringBuilder rule = new StringBuilder("|---|");
         for (ServerKind p : peers) {
-            head.append(" msgs/s vs ").append(p.label).append(" | p99 vs ").append(p.label).append(" |");
-            rule.append("---:|---:|");
+            head.append(" msgs/s vs ").append(p.label).append(" | p99 vs ").append(p.label)
+                    .append(" | CPU/msg vs ").append(p.label).append(" |");
+            rule.append("---:|---:|---:|");
         }
         out.println(head);
         out.println(rule);
@@ -60,7 +62,8 @@ final class ResultTable {
             for (ServerKind p : peers) {
                 List<Measurement> theirs = byServer.getOrDefault(p, List.of());
                 row.append(ratio(ours, theirs, Measurement::messagesPerSecond))
-                        .append(ratio(ours, theirs, m -> m.p99()));
+                        .append(ratio(ours, theirs, m -> m.p99()))
+                        .append(ratio(ours, theirs, Measurement::serverMicrosPerMessage));
             }
             out.println(row);
         });
