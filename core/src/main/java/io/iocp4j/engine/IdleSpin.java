@@ -18,16 +18,26 @@ final class IdleSpin {
     private static final int SPINS = Integer.getInteger("iocp4j.engine.spins",
             Runtime.getRuntime().availableProcessors() > 1 ? 1024 : 0);
 
+    private final int spins;
     private boolean paidOff = true;
     /** xorshift state: retries come at random, see {@link #retryNow}. */
     private int seed = 0x9E3779B9;
 
+    IdleSpin() {
+        this(SPINS);
+    }
+
+    /** A watch of {@code spins} spin-wait hints (0: never watch). */
+    IdleSpin(int spins) {
+        this.spins = spins;
+    }
+
     /** Whether work arrived while watching (a submission, or a CQE): then the driver need not block. */
     boolean workArrived(SubmitQueue queue, CompletionQueue cq) {
-        if (SPINS == 0 || !paidOff && !retryNow()) {
+        if (spins == 0 || !paidOff && !retryNow()) {
             return false;
         }
-        for (int i = 0; i < SPINS; i++) {
+        for (int i = 0; i < spins; i++) {
             if (!queue.isEmpty() || cq.ready() > 0) {
                 paidOff = true;
                 return true;
