@@ -37,14 +37,15 @@ public final class Apcs {
         return n;
     }
 
-    /** Parks the current thread until the deadline (System.nanoTime), an unpark, or an APC arrives. */
-    public static void parkAlertable(long deadlineNanos) {
+    /**
+     * Parks the current thread until the deadline (System.nanoTime), an unpark, or an APC arrives; returns whether
+     * it was interrupted meanwhile (see {@link Parking#park}: the caller gives the status back when its wait ends).
+     */
+    public static boolean parkAlertable(long deadlineNanos) {
         if (hasPending()) {
-            return;
+            return false;
         }
         long left = deadlineNanos - System.nanoTime();
-        if (left > 0) {
-            LockSupport.parkNanos(Apcs.class, left);
-        }
+        return left > 0 && Parking.park(Apcs.class, left);
     }
 }

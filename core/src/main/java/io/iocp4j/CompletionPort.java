@@ -20,9 +20,16 @@ public final class CompletionPort implements AutoCloseable {
     public static final int TIMEOUT = 0;
     public static final int CLOSED = -1;
     public static final int ALERTED = -2;
+    /** The Java layer's waits only ({@link #poll}): the thread was interrupted, no packet taken. */
+    private static final int INTERRUPTED = -3;
 
-    /** How long a waiter sleeps at most while packets wait for a slot: the dead-thread re-check period (GQCS-15). */
-    private static final long RECHECK_NANOS = 20_000_000L;
+    /**
+     * How long a waiter sleeps at most while packets wait for a slot: the dead-thread re-check period (GQCS-15).
+     * It starts short again after a re-check that found an ended thread, as threads that each take a packet and
+     * end (one-shot virtual threads) would otherwise get one packet through per longest period.
+     */
+    static final long RECHECK_MIN_NANOS = 1_000_000L;
+    private static final long RECHECK_MAX_NANOS = 20_000_000L;
     /**
      * Spin-waits before a waiter parks (see {@link #spinBriefly}); none when this process may use one CPU only,
      * where spinning would only keep the thread that hands over from running. {@code -Diocp4j.port.spins=N} sets it.
@@ -129,7 +136,7 @@ public final class CompletionPort implements AutoCloseable {
      * ALERTED (alertable, APCs ran). {@code timeoutNanos}: 0 never blocks, negative waits forever.
      */
     public int dequeue(Completion out, long timeoutNanos, boolean alertable) {
-        return dequeue(out, null, 1, timeoutNanos, alertable);
+        return dequeue(out, null, 1, timeoutNanos, alertable, false);
     }
 
     /** GetQueuedCompletionStatusEx: up to {@code max} packets already queued, at least one (GQCSX-1). */
@@ -137,10 +144,13 @@ public final class CompletionPort implements AutoCloseable {
         if (max <= 0) {
             throw new IllegalArgumentException("max must be positive: " + max);
         }
-        return dequeue(null, out, Math.min(max, out.capacity()), timeoutNanos, alertable);
+        return dequeue(null, out, Math.min(max, out.capacity()), timeoutNanos, alertable, false);
     }
 
-    /** Blocks for the next packet; PortClosedException if the port is or gets closed. */
+    /**
+     * Blocks for the next packet; PortClosedException if the port is or gets closed. Interruptible: an interrupted
+     * thread gets InterruptedException (status cleared) and leaves every packet queued.
+     */
     public Completion take() throws InterruptedException {
         Completion c = poll(null);
         if (c == null) {
@@ -149,11 +159,15 @@ public final class CompletionPort implements AutoCloseable {
         return c;
     }
 
-    /** The next packet, or null after {@code timeout} (null: forever); PortClosedException if closed. */
+    /** The next packet, or null after {@code timeout} (null: forever); PortClosedException if closed. Interruptible as {@link #take}. */
     public Completion poll(Duration timeout) throws InterruptedException {
-        Completion c = new Completion();
-        int r = dequeue(c, timeout == null ? INFINITE : timeout.toNanos(), false);
         if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        Completion c = new Completion();
+        int r = dequeue(c, null, 1, timeout == null ? INFINITE : timeout.toNanos(), false, true);
+        if (r == INTERRUPTED) {
+            Thread.interrupted();
             throw new InterruptedException();
         }
         if (r == CLOSED) {
@@ -162,7 +176,12 @@ public final class CompletionPort implements AutoCloseable {
         return r > 0 ? c : null;
     }
 
-    private int dequeue(Completion single, CompletionBatch batch, int max, long timeoutNanos, boolean alertable) {
+    /**
+     * {@code interruptible}: an interrupt ends the wait with INTERRUPTED (status left set); otherwise, as in Win32,
+     * it does not end it (see {@link Parking}).
+     */
+    private int dequeue(Completion single, CompletionBatch batch, int max, long timeoutNanos, boolean alertable,
+                        boolean interruptible) {
         long deadline = timeoutNanos < 0 ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
         PortThread me = PortThread.current();
         CompletionPort previous = me.port;
@@ -177,6 +196,9 @@ public final class CompletionPort implements AutoCloseable {
             }
             me.port = this;
             uncountLocked(me);  // re-entry gives the slot back first (GQCS-13)
+            if (!queue.isEmpty() && running >= limit) {
+                reapDeadThreads();  // a slot held by a thread that has ended is free (GQCS-15)
+            }
             if (!queue.isEmpty() && running < limit) {
                 return takeLocked(me, single, batch, max);
             }
@@ -199,41 +221,51 @@ public final class CompletionPort implements AutoCloseable {
             Apcs.runPending();
             return ALERTED;
         }
-        return await(me, me.waiter, deadline, alertable);
+        return await(me, me.waiter, deadline, alertable, interruptible);
     }
 
-    private int await(PortThread me, Waiter w, long deadline, boolean alertable) {
+    private int await(PortThread me, Waiter w, long deadline, boolean alertable, boolean interruptible) {
         spinBriefly(me, w);
-        for (;;) {
-            int s = w.state;
-            if (s == Waiter.HANDED) {
-                return w.handed;
-            }
-            if (s == Waiter.CLOSED) {
-                return CLOSED;
-            }
-            boolean apc = alertable && !me.apcs.isEmpty();
-            long left = deadline - System.nanoTime();
-            if (apc || left <= 0) {
-                synchronized (lock) {
-                    if (w.state != Waiter.WAITING) {
-                        continue;  // a packet or the close won the race
+        boolean interrupted = false;  // taken from the thread while it parks, given back when the wait returns
+        try {
+            for (;;) {
+                int s = w.state;
+                if (s == Waiter.HANDED) {
+                    return w.handed;
+                }
+                if (s == Waiter.CLOSED) {
+                    return CLOSED;
+                }
+                boolean apc = alertable && !me.apcs.isEmpty();
+                boolean interrupt = interruptible && Thread.currentThread().isInterrupted();
+                long left = deadline - System.nanoTime();
+                if (apc || interrupt || left <= 0) {
+                    synchronized (lock) {
+                        if (w.state != Waiter.WAITING) {
+                            continue;  // a packet or the close won the race
+                        }
+                        unlink(w);
+                        countLocked(me);
                     }
-                    unlink(w);
-                    countLocked(me);
+                    if (apc) {
+                        Apcs.runPending();
+                        return ALERTED;
+                    }
+                    return interrupt ? INTERRUPTED : TIMEOUT;
                 }
-                if (apc) {
-                    Apcs.runPending();
-                    return ALERTED;
+                boolean heldBack = queued > 0;
+                long nanos = heldBack ? Math.min(left, me.recheckNanos) : left;
+                if (interruptible) {
+                    LockSupport.parkNanos(this, nanos);  // returns at once when interrupted: seen above
+                } else {
+                    interrupted |= Parking.park(this, nanos);
                 }
-                return TIMEOUT;
+                if (heldBack) {
+                    me.recheckNanos = recheck() ? RECHECK_MIN_NANOS : Math.min(2 * me.recheckNanos, RECHECK_MAX_NANOS);
+                }
             }
-            if (queued > 0) {
-                LockSupport.parkNanos(this, Math.min(left, RECHECK_NANOS));
-                recheck();
-            } else {
-                LockSupport.parkNanos(this, left);
-            }
+        } finally {
+            Parking.reassert(interrupted);
         }
     }
 
@@ -252,13 +284,19 @@ public final class CompletionPort implements AutoCloseable {
         me.spinPaidOff = w.state != Waiter.WAITING;
     }
 
-    /** Packets wait while the limit is reached: threads that died holding a slot give it back (GQCS-15). */
-    private void recheck() {
+    /**
+     * Packets wait while the limit is reached: threads that died holding a slot give it back (GQCS-15). Returns
+     * whether one had.
+     */
+    private boolean recheck() {
         Wakeups wakeups = PortThread.current().wakeups;
+        boolean reaped;
         synchronized (lock) {
+            reaped = !queue.isEmpty() && running >= limit && reapDeadThreads();
             releaseWaiters(wakeups);
         }
         wakeups.unparkAll();
+        return reaped;
     }
 
     private int takeLocked(PortThread me, Completion single, CompletionBatch batch, int max) {
@@ -341,15 +379,19 @@ public final class CompletionPort implements AutoCloseable {
         }
     }
 
-    private void reapDeadThreads() {
+    /** Uncounts the counted threads that have ended; returns whether there were any. */
+    private boolean reapDeadThreads() {
+        boolean reaped = false;
         for (int i = countedThreads.size() - 1; i >= 0; i--) {
             PortThread t = countedThreads.get(i);
             if (t.isDead()) {
                 countedThreads.remove(i);
                 t.counted = false;
                 running--;
+                reaped = true;
             }
         }
+        return reaped;
     }
 
     // ---- accounting ----

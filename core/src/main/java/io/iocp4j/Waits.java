@@ -2,7 +2,6 @@ package io.iocp4j;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Waiting on several events at once (EVT-3, EVT-4): any (the lowest signalled index wins, only it is taken) or all
@@ -44,6 +43,7 @@ public final class Waits {
         for (Event e : events) {
             e.watch(me);
         }
+        boolean interrupted = false;
         PortBlocking.begin();
         try {
             for (;;) {
@@ -58,10 +58,11 @@ public final class Waits {
                 if (left <= 0) {
                     return TIMEOUT;
                 }
-                LockSupport.parkNanos(Waits.class, left);
+                interrupted |= Parking.park(Waits.class, left);
             }
         } finally {
             PortBlocking.end();
+            Parking.reassert(interrupted);
             for (Event e : events) {
                 e.unwatch(me);
             }

@@ -3,9 +3,8 @@ package io.iocp4j.win32;
 import io.iocp4j.Apcs;
 import io.iocp4j.CompletionPort;
 import io.iocp4j.NtStatus;
+import io.iocp4j.Parking;
 import io.iocp4j.PortBlocking;
-
-import java.util.concurrent.locks.LockSupport;
 
 import static io.iocp4j.win32.WinError.*;
 
@@ -18,18 +17,21 @@ final class Completions {
 
     /** Until {@code Internal} leaves STATUS_PENDING; backs off from microseconds to 1 ms between looks. */
     static void awaitDone(OVERLAPPED ov) {
+        boolean interrupted = false;
         PortBlocking.begin();
         try {
             for (long pause = 1_000; ov.Internal == NtStatus.STATUS_PENDING; pause = Math.min(pause * 2, MAX_BACKOFF_NANOS)) {
-                LockSupport.parkNanos(pause);
+                interrupted |= Parking.park(Completions.class, pause);
             }
         } finally {
             PortBlocking.end();
+            Parking.reassert(interrupted);
         }
     }
 
     /** WaitForSingleObject on a port: WAIT_OBJECT_0 while a packet is queued, without dequeuing it (CICP-12). */
     static int awaitQueued(CompletionPort port, long deadline, boolean alertable) {
+        boolean interrupted = false;
         PortBlocking.begin();
         try {
             for (long pause = 1_000; ; pause = Math.min(pause * 2, MAX_BACKOFF_NANOS)) {
@@ -44,10 +46,11 @@ final class Completions {
                 if (left <= 0) {
                     return WAIT_TIMEOUT;
                 }
-                LockSupport.parkNanos(Math.min(pause, left));
+                interrupted |= Parking.park(Completions.class, Math.min(pause, left));
             }
         } finally {
             PortBlocking.end();
+            Parking.reassert(interrupted);
         }
     }
 }

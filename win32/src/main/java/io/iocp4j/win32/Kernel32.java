@@ -7,6 +7,7 @@ import io.iocp4j.CompletionPort;
 import io.iocp4j.engine.IoEngine;
 import io.iocp4j.IoObject;
 import io.iocp4j.NtStatus;
+import io.iocp4j.Parking;
 import io.iocp4j.PortBlocking;
 import io.iocp4j.PortClosedException;
 
@@ -15,7 +16,6 @@ import io.iocp4j.Event;
 import io.iocp4j.file.FileObject;
 
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.locks.LockSupport;
 
 import static io.iocp4j.win32.WinError.*;
 
@@ -764,13 +764,15 @@ public final class Kernel32 {
     /** Sleeps without running APCs; the thread's port slot is given back meanwhile (GQCS-14). */
     public static void Sleep(int dwMilliseconds) {
         long deadline = deadline(dwMilliseconds);
+        boolean interrupted = false;
         PortBlocking.begin();
         try {
             for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-                LockSupport.parkNanos(left);
+                interrupted |= Parking.park(Kernel32.class, left);
             }
         } finally {
             PortBlocking.end();
+            Parking.reassert(interrupted);
         }
     }
 
@@ -784,16 +786,18 @@ public final class Kernel32 {
             return 0;
         }
         long deadline = deadline(dwMilliseconds);
+        boolean interrupted = false;
         PortBlocking.begin();
         try {
             while (!Apcs.hasPending()) {
                 if (deadline - System.nanoTime() <= 0) {
                     return 0;
                 }
-                Apcs.parkAlertable(deadline);
+                interrupted |= Apcs.parkAlertable(deadline);
             }
         } finally {
             PortBlocking.end();
+            Parking.reassert(interrupted);
         }
         Apcs.runPending();
         return WAIT_IO_COMPLETION;
