@@ -1,5 +1,7 @@
 package io.iocp4j.engine;
 
+import io.iocp4j.linux.Errno;
+import io.iocp4j.linux.Syscalls;
 import io.iocp4j.uring.Flags;
 import io.iocp4j.uring.IoUring;
 import io.iocp4j.uring.Sqe;
@@ -8,6 +10,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -116,6 +120,44 @@ class IoEngineTest {
             outcomes.incrementAndGet(op.result == 0 ? 0 : 1);
         }
         assertEquals(n, outcomes.get(0) + outcomes.get(1));
+    }
+
+    @Test
+    @DisplayName("CAN-2 the very first operation of a new engine can be cancelled (its user_data is not 0, the 'not in flight' mark)")
+    void firstOperationIsCancellable() throws InterruptedException {
+        IoEngine engine = IoEngine.start("first-operation-test");
+        int fd = Syscalls.eventfd(0, Syscalls.EFD_CLOEXEC);
+        assertTrue(fd >= 0);
+        try {
+            CountDownLatch done = new CountDownLatch(1);
+            EventfdRead read = new EventfdRead(fd, done);
+            engine.submit(read);
+            Thread.sleep(100);  // in the kernel now: nothing is ever written to the eventfd
+            assertEquals(1, done.getCount(), "the read waits");
+            engine.cancel(read, 0xC0000120);
+            assertTrue(done.await(5, TimeUnit.SECONDS), "the cancel reached the read");
+            assertEquals(-Errno.ECANCELED, read.result);
+            assertEquals(1, read.completions.get());
+        } finally {
+            Syscalls.close(fd);
+        }
+    }
+
+    /** A read of an eventfd that nobody writes: in the kernel until cancelled. */
+    static final class EventfdRead extends Nop {
+        private final int fd;
+        private final MemorySegment buffer = Arena.ofAuto().allocate(8, 8);
+
+        EventfdRead(int fd, CountDownLatch done) {
+            super(done);
+            this.fd = fd;
+        }
+
+        @Override
+        protected boolean prepare(SubmissionQueue sq, long userData) {
+            Sqe.prepRead(sq.sqes(), sq.next(), fd, buffer.address(), 8, 0, userData);
+            return true;
+        }
     }
 
     @Test
