@@ -1,6 +1,7 @@
 package io.iocp4j.net;
 
 import io.iocp4j.NtStatus;
+import io.iocp4j.Parking;
 import io.iocp4j.PortBlocking;
 import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Sockets;
@@ -46,6 +47,10 @@ public final class Readiness {
                     Sockets.setPollFd(pollfds, i, events == 0 ? -1 : sockets[i].fd(), events);
                 }
                 long left = timeoutNanos < 0 ? -1 : Math.max(0, deadline - System.nanoTime());
+                if (!readyByState && left != 0 && ParkedCall.needed()) {
+                    awaitInRing(sockets, asked, timeoutNanos < 0 ? Long.MAX_VALUE : deadline);
+                    left = 0;  // what is ready now, as poll(2) sees it
+                }
                 int r = Sockets.poll(pollfds, n, readyByState ? 0 : toMillis(left));
                 if (r < 0 && r != -Errno.EINTR) {
                     return r;
@@ -65,6 +70,47 @@ public final class Readiness {
         } finally {
             PortBlocking.end();
         }
+    }
+
+    /**
+     * A virtual thread's wait (it must not block its carrier in poll(2)): one ring poll per socket asked about,
+     * parked until the first completes or the deadline passes; the others are then cancelled, and each completes
+     * before the next look, so nothing is left in the ring.
+     */
+    private static void awaitInRing(SocketObject[] sockets, int[] asked, long deadline) {
+        ParkedOp[] polls = new ParkedOp[sockets.length];
+        ParkedCall first = null;
+        for (int i = 0; i < sockets.length; i++) {
+            int events = pollEvents(sockets[i], asked[i]);
+            if (events != 0) {
+                polls[i] = ParkedOp.poll(sockets[i], events);
+                first = first == null ? polls[i].call() : first;
+            }
+        }
+        boolean interrupted = false;  // select knows no interrupts; given back afterwards (Parking)
+        for (long left; (first == null || !anyDone(polls)) && (left = deadline - System.nanoTime()) > 0; ) {
+            interrupted |= Parking.park(Readiness.class, left);
+        }
+        Parking.reassert(interrupted);
+        for (ParkedOp p : polls) {
+            if (p != null && !p.call().isDone()) {
+                p.cancel();
+            }
+        }
+        for (ParkedOp p : polls) {
+            if (p != null) {
+                p.call().await();
+            }
+        }
+    }
+
+    private static boolean anyDone(ParkedOp[] polls) {
+        for (ParkedOp p : polls) {
+            if (p != null && p.call().isDone()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int toMillis(long nanos) {

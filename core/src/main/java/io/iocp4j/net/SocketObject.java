@@ -7,6 +7,7 @@ import io.iocp4j.NtStatus;
 import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Sockets;
 import io.iocp4j.linux.Syscalls;
+import io.iocp4j.uring.PollMasks;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -315,7 +316,9 @@ public final class SocketObject extends IoObject {
         boolean dontWait = isNonBlocking();
         io.iocp4j.PortBlocking.begin();
         try {
-            long r = Sockets.recv(fd, buffer, length, flags | (dontWait ? Sockets.MSG_DONTWAIT : 0));
+            long r = !dontWait && ParkedCall.needed()
+                    ? receiveParked(buffer, length, flags)
+                    : Sockets.recv(fd, buffer, length, flags | (dontWait ? Sockets.MSG_DONTWAIT : 0));
             if (r == -Errno.ECONNRESET && isStream()) {
                 latchReset();
             }
@@ -324,6 +327,52 @@ public final class SocketObject extends IoObject {
         } finally {
             io.iocp4j.PortBlocking.end();
         }
+    }
+
+    /**
+     * A blocking receive on a virtual thread: takes what is there without blocking, else waits in the ring
+     * ({@link ParkedCall}); MSG_WAITALL on a stream goes on until the buffer is full, the peer closes, or an error.
+     */
+    private long receiveParked(MemorySegment buffer, int length, int flags) {
+        boolean all = (flags & Sockets.MSG_WAITALL) != 0 && isStream();
+        int events = (flags & Sockets.MSG_OOB) != 0 ? PollMasks.POLLPRI : PollMasks.POLLIN;
+        long done = 0;
+        for (;;) {
+            long r = Sockets.recv(fd, buffer.asSlice(done), length - done, flags | Sockets.MSG_DONTWAIT);
+            if (r == -Errno.EAGAIN) {
+                r = ParkedOp.awaitReady(this, events);
+                if (r == 0) {
+                    continue;
+                }
+            }
+            if (r <= 0 || !all) {
+                return done > 0 && r <= 0 ? done : done + r;
+            }
+            done += r;
+            if (done == length) {
+                return done;
+            }
+        }
+    }
+
+    /**
+     * connect(2) for Winsock's blocking connect: 0 or a negative errno; on success the socket is connected. A virtual
+     * thread connects through the ring and parks meanwhile ({@link ParkedCall}).
+     */
+    public int connectNow(MemorySegment linuxSockaddr, int length) {
+        int r;
+        io.iocp4j.PortBlocking.begin();
+        try {
+            r = ParkedCall.needed()
+                    ? ParkedOp.connect(this, linuxSockaddr, length)
+                    : Sockets.connect(fd, linuxSockaddr, length);
+        } finally {
+            io.iocp4j.PortBlocking.end();
+        }
+        if (r == 0) {
+            markConnected();
+        }
+        return r;
     }
 
     /**
@@ -338,7 +387,9 @@ public final class SocketObject extends IoObject {
             }
             io.iocp4j.PortBlocking.begin();
             try {
-                return Sockets.accept4(fd, peer, peerLength, Sockets.SOCK_CLOEXEC);
+                return ParkedCall.needed()
+                        ? ParkedOp.accept(this, peer, peerLength)
+                        : Sockets.accept4(fd, peer, peerLength, Sockets.SOCK_CLOEXEC);
             } finally {
                 io.iocp4j.PortBlocking.end();
             }
@@ -353,13 +404,19 @@ public final class SocketObject extends IoObject {
      */
     public long sendNow(MemorySegment buffer, int length, int flags) {
         boolean dontWait = isNonBlocking();
-        int linuxFlags = flags | Sockets.MSG_NOSIGNAL | (dontWait ? Sockets.MSG_DONTWAIT : 0);
+        boolean parked = !dontWait && ParkedCall.needed();  // a virtual thread waits in the ring, not in send(2)
+        int linuxFlags = flags | Sockets.MSG_NOSIGNAL | (dontWait || parked ? Sockets.MSG_DONTWAIT : 0);
         io.iocp4j.PortBlocking.begin();
         try {
             long done = 0;
-            do {
+            for (;;) {
                 long r = Sockets.send(fd, buffer.asSlice(done), length - done, linuxFlags);
-                if (r == -Errno.EAGAIN) {
+                if (r == -Errno.EAGAIN && parked) {
+                    r = ParkedOp.awaitReady(this, PollMasks.POLLOUT);
+                    if (r == 0) {
+                        continue;  // writable now: send again
+                    }
+                } else if (r == -Errno.EAGAIN) {
                     reenableNetworkEvents(NetworkEvents.FD_WRITE);
                 }
                 if (r < 0) {
@@ -369,8 +426,10 @@ public final class SocketObject extends IoObject {
                     return done > 0 ? done : r;
                 }
                 done += r;
-            } while (done < length && isStream() && !dontWait);
-            return done;
+                if (done >= length || !isStream() || dontWait) {
+                    return done;
+                }
+            }
         } finally {
             io.iocp4j.PortBlocking.end();
         }

@@ -45,6 +45,7 @@ final class SocketApi {
     static int wsaError(int errno) {
         return switch (errno) {
             case io.iocp4j.linux.Errno.EAGAIN -> WSAEWOULDBLOCK;
+            case io.iocp4j.linux.Errno.EINTR -> WSAEINTR;  // a blocking call whose socket was closed meanwhile
             case io.iocp4j.linux.Errno.EINPROGRESS -> WSAEWOULDBLOCK;
             case io.iocp4j.linux.Errno.EALREADY -> WSAEALREADY;
             case io.iocp4j.linux.Errno.EAFNOSUPPORT -> WSAEAFNOSUPPORT;

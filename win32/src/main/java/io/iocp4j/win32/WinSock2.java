@@ -2,7 +2,6 @@ package io.iocp4j.win32;
 
 import io.iocp4j.Event;
 import io.iocp4j.NtStatus;
-import io.iocp4j.PortBlocking;
 import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Sockets;
 import io.iocp4j.net.NetworkEvents;
@@ -401,18 +400,8 @@ public final class WinSock2 {
             so.connectInBackground(addr, len);
             return SocketApi.fail(WSAEWOULDBLOCK);
         }
-        int r;
-        PortBlocking.begin();
-        try {
-            r = Sockets.connect(so.fd(), addr, len);
-        } finally {
-            PortBlocking.end();
-        }
-        if (r < 0) {
-            return SocketApi.failErrno(r);
-        }
-        so.markConnected();
-        return 0;
+        int r = so.connectNow(addr, len);
+        return r < 0 ? SocketApi.failErrno(r) : 0;
     }
 
     /** SOCK-5: latches the closed directions; WSAENOTCONN when not connected, WSAEINVAL for a bad {@code how}. */
