@@ -66,14 +66,4 @@ final class ParkedCall implements IoStatusBlock, Signal {
         Parking.reassert(interrupted);
         return status;
     }
-
-    /** Parks until done or {@code deadline} (System.nanoTime); returns whether done. */
-    boolean awaitUntil(long deadline) {
-        boolean interrupted = false;
-        for (long left; !isDone() && (left = deadline - System.nanoTime()) > 0; ) {
-            interrupted |= Parking.park(this, left);
-        }
-        Parking.reassert(interrupted);
-        return isDone();
-    }
 }

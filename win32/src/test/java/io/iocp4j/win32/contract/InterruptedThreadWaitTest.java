@@ -61,17 +61,22 @@ class InterruptedThreadWaitTest {
         assertTrue(o.cpuNanos() < MAX_WAIT_CPU_NANOS, "parked, not spinning: " + o.cpuNanos() / 1_000_000 + " ms CPU");
     }
 
+    /** {@code wait} (of WAIT_MS), on an interrupted thread, returns {@code expected} after the whole wait, quietly. */
+    private static void assertWaitsQuietly(int expected, IntSupplier wait) throws Exception {
+        Outcome o = onInterruptedThread(wait).get(10, TimeUnit.SECONDS);
+        assertEquals(expected, o.result());
+        assertWaitedQuietly(o);
+    }
+
     @Test
     @DisplayName("GQCS-3 GetQueuedCompletionStatus times out (WAIT_TIMEOUT) on an interrupted thread")
     void portWaitTimesOut() throws Exception {
         HANDLE port = t.port();
-        Outcome o = onInterruptedThread(() -> {
+        assertWaitsQuietly(WAIT_TIMEOUT, () -> {
             boolean ok = GetQueuedCompletionStatus(port, new DWORDByReference(), new ULONG_PTRByReference(),
                     new OVERLAPPEDByReference(), WAIT_MS);
             return ok ? 0 : GetLastError();
-        }).get(10, TimeUnit.SECONDS);
-        assertEquals(WAIT_TIMEOUT, o.result());
-        assertWaitedQuietly(o);
+        });
     }
 
     @Test
@@ -96,30 +101,23 @@ class InterruptedThreadWaitTest {
     @DisplayName("EVT-1 WaitForSingleObject on an event times out on an interrupted thread")
     void eventWaitTimesOut() throws Exception {
         HANDLE event = t.track(CreateEvent(null, true, false, null));
-        Outcome o = onInterruptedThread(() -> WaitForSingleObject(event, WAIT_MS)).get(10, TimeUnit.SECONDS);
-        assertEquals(WAIT_TIMEOUT, o.result());
-        assertWaitedQuietly(o);
+        assertWaitsQuietly(WAIT_TIMEOUT, () -> WaitForSingleObject(event, WAIT_MS));
     }
 
     @Test
     @DisplayName("CICP-12 WaitForSingleObject on a port times out on an interrupted thread")
     void portObjectWaitTimesOut() throws Exception {
         HANDLE port = t.port();
-        Outcome o = onInterruptedThread(() -> WaitForSingleObject(port, WAIT_MS)).get(10, TimeUnit.SECONDS);
-        assertEquals(WAIT_TIMEOUT, o.result());
-        assertWaitedQuietly(o);
+        assertWaitsQuietly(WAIT_TIMEOUT, () -> WaitForSingleObject(port, WAIT_MS));
     }
 
     @Test
     @DisplayName("LNX-17 Sleep and SleepEx (alertable, no APC) sleep the whole time on an interrupted thread")
     void sleeps() throws Exception {
-        Outcome plain = onInterruptedThread(() -> {
+        assertWaitsQuietly(0, () -> {
             Sleep(WAIT_MS);
             return 0;
-        }).get(10, TimeUnit.SECONDS);
-        assertWaitedQuietly(plain);
-        Outcome alertable = onInterruptedThread(() -> SleepEx(WAIT_MS, true)).get(10, TimeUnit.SECONDS);
-        assertEquals(0, alertable.result());
-        assertWaitedQuietly(alertable);
+        });
+        assertWaitsQuietly(0, () -> SleepEx(WAIT_MS, true));
     }
 }
