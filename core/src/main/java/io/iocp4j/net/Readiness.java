@@ -2,7 +2,6 @@ package io.iocp4j.net;
 
 import io.iocp4j.NtStatus;
 import io.iocp4j.Parking;
-import io.iocp4j.PortBlocking;
 import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Sockets;
 
@@ -30,14 +29,20 @@ public final class Readiness {
      * Waits until at least one socket is ready for something it was asked about, or {@code timeoutNanos} pass
      * (negative: forever). {@code asked[i]} holds READ | WRITE | EXCEPT for {@code sockets[i]}; {@code ready[i]}
      * receives the subset that holds. Returns how many bits are set over all of {@code ready} (0 on timeout).
-     * Blocks the calling thread, giving its port slot back meanwhile.
+     * Blocks the calling thread, giving its port slot back meanwhile; -EBADF if a socket is being closed (each is in
+     * a synchronous call meanwhile, see {@link SocketObject#beginSyncCall}).
      */
     public static int await(SocketObject[] sockets, int[] asked, int[] ready, long timeoutNanos) {
         int n = sockets.length;
         MemorySegment pollfds = Arena.ofAuto().allocate((long) Sockets.POLLFD_SIZE * n, 8);
         long deadline = System.nanoTime() + Math.max(timeoutNanos, 0);
-        PortBlocking.begin();
+        int entered = 0;
         try {
+            for (; entered < n; entered++) {
+                if (!sockets[entered].beginSyncCall()) {
+                    return -Errno.EBADF;
+                }
+            }
             for (;;) {
                 boolean readyByState = false;
                 for (int i = 0; i < n; i++) {
@@ -68,7 +73,9 @@ public final class Readiness {
                 }
             }
         } finally {
-            PortBlocking.end();
+            for (int i = 0; i < entered; i++) {
+                sockets[i].endSyncCall(0);
+            }
         }
     }
 

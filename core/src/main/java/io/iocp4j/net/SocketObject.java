@@ -308,25 +308,66 @@ public final class SocketObject extends IoObject {
 
     // ---- synchronous calls (no packets, CORE-7); they give the port slot back while blocked (GQCS-14) ----
 
+    /** Synchronous calls in progress on this socket; guarded by this. */
+    private int syncCalls;
+    /** The object was released while synchronous calls were in progress: the last of them closes the fd. */
+    private boolean releaseWhenIdle;
+
+    /**
+     * Enters a synchronous call, which uses the fd itself: false (the call then fails with EBADF, WSAENOTSOCK) once
+     * close has begun. While any is in progress the fd stays open, so its number cannot be reused under the call,
+     * and a close shuts the socket down so that a call blocked in the kernel returns (it then fails with EINTR,
+     * WSAEINTR, as a blocking Winsock call does when another thread closes its socket). The port slot is given
+     * back meanwhile (GQCS-14).
+     */
+    boolean beginSyncCall() {
+        synchronized (this) {
+            if (isClosing()) {
+                return false;
+            }
+            syncCalls++;
+        }
+        io.iocp4j.PortBlocking.begin();
+        return true;
+    }
+
+    /** Leaves a synchronous call whose result was {@code r}: -EINTR instead if the socket got closed and r says nothing. */
+    long endSyncCall(long r) {
+        io.iocp4j.PortBlocking.end();
+        boolean closed;
+        boolean release;
+        synchronized (this) {
+            closed = isClosing();
+            release = --syncCalls == 0 && releaseWhenIdle;
+        }
+        if (release) {
+            Syscalls.close(fd);
+        }
+        return closed && r <= 0 ? -Errno.EINTR : r;
+    }
+
     /**
      * recv(2) for Winsock's recv: returns bytes or a negative errno; a reset is latched (SOCK-4). In non-blocking
      * mode (FIONBIO) it never blocks: MSG_DONTWAIT, since the fd itself stays blocking (LNX-6).
      */
     public long receiveNow(MemorySegment buffer, int length, int flags) {
-        boolean dontWait = isNonBlocking();
-        io.iocp4j.PortBlocking.begin();
+        if (!beginSyncCall()) {
+            return -Errno.EBADF;
+        }
+        long r = -Errno.EINTR;
         try {
-            long r = !dontWait && ParkedCall.needed()
+            boolean dontWait = isNonBlocking();
+            r = !dontWait && ParkedCall.needed()
                     ? receiveParked(buffer, length, flags)
                     : Sockets.recv(fd, buffer, length, flags | (dontWait ? Sockets.MSG_DONTWAIT : 0));
             if (r == -Errno.ECONNRESET && isStream()) {
                 latchReset();
             }
             reenableNetworkEvents((flags & Sockets.MSG_OOB) != 0 ? NetworkEvents.FD_OOB : NetworkEvents.FD_READ);
-            return r;
         } finally {
-            io.iocp4j.PortBlocking.end();
+            r = endSyncCall(r);
         }
+        return r;
     }
 
     /**
@@ -360,19 +401,21 @@ public final class SocketObject extends IoObject {
      * thread connects through the ring and parks meanwhile ({@link ParkedCall}).
      */
     public int connectNow(MemorySegment linuxSockaddr, int length) {
-        int r;
-        io.iocp4j.PortBlocking.begin();
+        if (!beginSyncCall()) {
+            return -Errno.EBADF;
+        }
+        long r = -Errno.EINTR;
         try {
             r = ParkedCall.needed()
                     ? ParkedOp.connect(this, linuxSockaddr, length)
                     : Sockets.connect(fd, linuxSockaddr, length);
         } finally {
-            io.iocp4j.PortBlocking.end();
+            r = endSyncCall(r);  // connected, but closed meanwhile: EINTR all the same
         }
         if (r == 0) {
             markConnected();
         }
-        return r;
+        return (int) r;
     }
 
     /**
@@ -381,21 +424,23 @@ public final class SocketObject extends IoObject {
      * outcome (NB-4).
      */
     public int acceptNow(MemorySegment peer, MemorySegment peerLength) {
+        if (!beginSyncCall()) {
+            return -Errno.EBADF;
+        }
+        long r = -Errno.EINTR;
         try {
             if (isNonBlocking() && Sockets.poll(fd, Sockets.POLLIN, 0) <= 0) {
-                return -Errno.EAGAIN;
-            }
-            io.iocp4j.PortBlocking.begin();
-            try {
-                return ParkedCall.needed()
+                r = -Errno.EAGAIN;
+            } else {
+                r = ParkedCall.needed()
                         ? ParkedOp.accept(this, peer, peerLength)
                         : Sockets.accept4(fd, peer, peerLength, Sockets.SOCK_CLOEXEC);
-            } finally {
-                io.iocp4j.PortBlocking.end();
             }
-        } finally {
             reenableNetworkEvents(NetworkEvents.FD_ACCEPT);
+        } finally {
+            r = endSyncCall(r);
         }
+        return (int) r;
     }
 
     /**
@@ -403,35 +448,43 @@ public final class SocketObject extends IoObject {
      * errno. Always MSG_NOSIGNAL (LNX-13).
      */
     public long sendNow(MemorySegment buffer, int length, int flags) {
+        if (!beginSyncCall()) {
+            return -Errno.EBADF;
+        }
+        long r = -Errno.EINTR;
+        try {
+            r = sendAll(buffer, length, flags);
+        } finally {
+            r = endSyncCall(r);
+        }
+        return r;
+    }
+
+    private long sendAll(MemorySegment buffer, int length, int flags) {
         boolean dontWait = isNonBlocking();
         boolean parked = !dontWait && ParkedCall.needed();  // a virtual thread waits in the ring, not in send(2)
         int linuxFlags = flags | Sockets.MSG_NOSIGNAL | (dontWait || parked ? Sockets.MSG_DONTWAIT : 0);
-        io.iocp4j.PortBlocking.begin();
-        try {
-            long done = 0;
-            for (;;) {
-                long r = Sockets.send(fd, buffer.asSlice(done), length - done, linuxFlags);
-                if (r == -Errno.EAGAIN && parked) {
-                    r = ParkedOp.awaitReady(this, PollMasks.POLLOUT);
-                    if (r == 0) {
-                        continue;  // writable now: send again
-                    }
-                } else if (r == -Errno.EAGAIN) {
-                    reenableNetworkEvents(NetworkEvents.FD_WRITE);
+        long done = 0;
+        for (;;) {
+            long r = Sockets.send(fd, buffer.asSlice(done), length - done, linuxFlags);
+            if (r == -Errno.EAGAIN && parked) {
+                r = ParkedOp.awaitReady(this, PollMasks.POLLOUT);
+                if (r == 0) {
+                    continue;  // writable now: send again
                 }
-                if (r < 0) {
-                    if ((r == -Errno.ECONNRESET || r == -Errno.EPIPE) && isStream()) {
-                        latchReset();
-                    }
-                    return done > 0 ? done : r;
-                }
-                done += r;
-                if (done >= length || !isStream() || dontWait) {
-                    return done;
-                }
+            } else if (r == -Errno.EAGAIN) {
+                reenableNetworkEvents(NetworkEvents.FD_WRITE);
             }
-        } finally {
-            io.iocp4j.PortBlocking.end();
+            if (r < 0) {
+                if ((r == -Errno.ECONNRESET || r == -Errno.EPIPE) && isStream()) {
+                    latchReset();
+                }
+                return done > 0 ? done : r;
+            }
+            done += r;
+            if (done >= length || !isStream() || dontWait) {
+                return done;
+            }
         }
     }
 
@@ -561,6 +614,7 @@ public final class SocketObject extends IoObject {
     protected void abortPendingOnClose() {
         boolean connectedStream;
         SocketOperation acceptInto;
+        boolean blockedCalls;
         synchronized (this) {
             connectedStream = isStream() && state == State.CONNECTED;
             acceptInto = pendingAcceptInto;
@@ -568,6 +622,10 @@ public final class SocketObject extends IoObject {
             if (networkEvents != null) {
                 networkEvents.close();
             }
+            blockedCalls = syncCalls > 0;
+        }
+        if (blockedCalls) {
+            Sockets.shutdown(fd, Sockets.SHUT_RDWR);  // wakes calls blocked in the kernel (see beginSyncCall)
         }
         cancelPending(null, connectedStream ? NtStatus.STATUS_CONNECTION_ABORTED : NtStatus.STATUS_CANCELLED);
         if (acceptInto != null) {
@@ -577,6 +635,12 @@ public final class SocketObject extends IoObject {
 
     @Override
     protected void release() {
+        synchronized (this) {
+            if (syncCalls > 0) {
+                releaseWhenIdle = true;  // the last synchronous call closes the fd
+                return;
+            }
+        }
         Syscalls.close(fd);
     }
 

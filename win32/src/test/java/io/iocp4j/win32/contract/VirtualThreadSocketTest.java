@@ -159,23 +159,4 @@ class VirtualThreadSocketTest {
             assertEquals(size, sent.get(i).get(20, TimeUnit.SECONDS));
         }
     }
-
-    @Test
-    @DisplayName("CORE-7 closesocket from another thread ends a virtual thread's blocking recv with WSAEINTR")
-    void closeEndsBlockedReceive() throws Exception {
-        SOCKET[] p = t.pair();
-        SOCKET s = p[1];
-        CompletableFuture<int[]> result = new CompletableFuture<>();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            int r = recv(s, t.buffer(16), 16, 0);
-            result.complete(new int[] {r, WSAGetLastError()});
-        });
-        Thread.sleep(200);
-        assertFalse(result.isDone(), "no data yet");
-        assertEquals(0, closesocket(s));
-        int[] r = result.get(10, TimeUnit.SECONDS);
-        assertEquals(SOCKET_ERROR, r[0]);
-        assertEquals(WSAEINTR, r[1]);
-        reader.join();
-    }
 }
