@@ -4,6 +4,7 @@ import io.iocp4j.IoStatusBlock;
 import io.iocp4j.NtStatus;
 import io.iocp4j.Parking;
 import io.iocp4j.Signal;
+import io.iocp4j.engine.IoEngine;
 
 import java.util.concurrent.locks.LockSupport;
 
@@ -20,8 +21,12 @@ final class ParkedCall implements IoStatusBlock, Signal {
     /** The kernel's errno when the operation failed in the kernel; published by the status write. */
     private int errno;
 
+    /**
+     * Whether the calling thread should wait this way: a virtual thread, when io_uring is usable (where it is not,
+     * say under a seccomp policy, the call blocks in the kernel as before rather than failing).
+     */
     static boolean needed() {
-        return Thread.currentThread().isVirtual();
+        return Thread.currentThread().isVirtual() && IoEngine.isAvailable();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.iocp4j.win32.contract;
 
 import io.iocp4j.engine.IoEngine;
 import io.iocp4j.win32.HANDLE;
+import io.iocp4j.win32.SOCKET;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static io.iocp4j.win32.Kernel32.*;
+import static io.iocp4j.win32.WinSock2.recv;
 import static io.iocp4j.win32.WinError.ERROR_NOT_SUPPORTED;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -22,16 +24,29 @@ import static org.junit.jupiter.api.Assertions.*;
  * names the remedy; nothing crashes or hangs. Runs in a child JVM so the refusal is seen from the first call.
  */
 class UringUnavailableTest {
-    /** The child: tries to create a port and reports what it got. */
-    public static void main(String[] args) {
+    /**
+     * The child: tries to create a port and reports what it got; then checks that blocking sockets still work,
+     * a virtual thread's recv included (it blocks in the kernel when there is no ring to wait on).
+     */
+    public static void main(String[] args) throws Exception {
         HANDLE port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, null, 0, 0);
         System.out.println("port=" + port + " error=" + GetLastError());
         System.out.println("cause=" + IoEngine.unavailabilityCause().getMessage());
+
+        SocketTestSupport t = new SocketTestSupport();
+        SOCKET[] pair = t.pair();
+        int[] got = new int[1];
+        Thread reader = Thread.ofVirtual().start(() -> got[0] = recv(pair[1], t.buffer(4), 4, 0));
+        Thread.sleep(100);
+        t.sendText(pair[0], "ping");
+        reader.join(10_000);
+        System.out.println("virtual recv=" + got[0]);
+        t.close();
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"EPERM", "ENOSYS"})
-    @DisplayName("setup refused -> NULL port, ERROR_NOT_SUPPORTED, a cause that names the remedy")
+    @DisplayName("setup refused -> NULL port, ERROR_NOT_SUPPORTED, a cause that names the remedy; blocking sockets still work")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void refusedSetup(String errno) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -46,5 +61,6 @@ class UringUnavailableTest {
         assertTrue(out.contains(errno), out);
         assertTrue(out.toLowerCase().contains("remedy"), out);
         assertFalse(out.contains(File.separator + "hs_err"), out);
+        assertTrue(out.contains("virtual recv=4"), out);
     }
 }
