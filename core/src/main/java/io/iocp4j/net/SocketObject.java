@@ -348,7 +348,8 @@ public final class SocketObject extends IoObject {
 
     /**
      * recv(2) for Winsock's recv: returns bytes or a negative errno; a reset is latched (SOCK-4). In non-blocking
-     * mode (FIONBIO) it never blocks: MSG_DONTWAIT, since the fd itself stays blocking (LNX-6).
+     * mode (FIONBIO), or with MSG_DONTWAIT in {@code flags}, it never blocks: MSG_DONTWAIT, since the fd itself
+     * stays blocking (LNX-6).
      */
     public long receiveNow(MemorySegment buffer, int length, int flags) {
         if (!beginSyncCall()) {
@@ -356,7 +357,7 @@ public final class SocketObject extends IoObject {
         }
         long r = -Errno.EINTR;
         try {
-            boolean dontWait = isNonBlocking();
+            boolean dontWait = isNonBlocking() || (flags & Sockets.MSG_DONTWAIT) != 0;
             r = !dontWait && ParkedCall.needed()
                     ? receiveParked(buffer, length, flags)
                     : Sockets.recv(fd, buffer, length, flags | (dontWait ? Sockets.MSG_DONTWAIT : 0));

@@ -1,5 +1,6 @@
 package io.iocp4j.win32.contract;
 
+import io.iocp4j.win32.DWORDByReference;
 import io.iocp4j.win32.SOCKADDR_IN;
 import io.iocp4j.win32.SOCKET;
 import io.iocp4j.win32.fd_set;
@@ -158,5 +159,20 @@ class VirtualThreadSocketTest {
             assertEquals(-1, in.mismatch(data), "the bytes arrive as sent");
             assertEquals(size, sent.get(i).get(20, TimeUnit.SECONDS));
         }
+    }
+
+    @Test
+    @DisplayName("CORE-7 a blocking WSARecv on a virtual thread fills what has arrived and does not wait for the next buffer")
+    void blockingScatterReceive() throws Exception {
+        SOCKET[] p = t.pair();
+        t.sendText(p[0], "exactly8");
+        CompletableFuture<Integer> got = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            DWORDByReference received = new DWORDByReference();
+            int r = WSARecv(p[1], SocketTestSupport.bufs(t.buffer(8), t.buffer(8)), 2, received,
+                    new DWORDByReference(), null, null);
+            got.complete(r == 0 ? received.value : -WSAGetLastError());
+        });
+        assertEquals(8, got.get(10, TimeUnit.SECONDS), "the first buffer's bytes, at once");
     }
 }
