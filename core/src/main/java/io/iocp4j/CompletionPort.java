@@ -159,7 +159,10 @@ public final class CompletionPort implements AutoCloseable {
         return c;
     }
 
-    /** The next packet, or null after {@code timeout} (null: forever); PortClosedException if closed. Interruptible as {@link #take}. */
+    /**
+     * The next packet, or null after {@code timeout} (null: forever); PortClosedException if closed. Interruptible
+     * as {@link #take}.
+     */
     public Completion poll(Duration timeout) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();

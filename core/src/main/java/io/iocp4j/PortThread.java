@@ -32,7 +32,7 @@ final class PortThread {
     boolean spinPaidOff = true;
     /** Counts waits that skipped spinning, so that an unlucky thread tries again now and then; thread-confined. */
     int spinSkips;
-    /** How long this thread, waiting while the limit holds packets back, sleeps before it re-checks; thread-confined. */
+    /** How long this thread, waiting while the limit holds packets back, sleeps between re-checks; thread-confined. */
     long recheckNanos = CompletionPort.RECHECK_MIN_NANOS;
 
     private PortThread(Thread thread) {

@@ -10,9 +10,9 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * The ring operation behind a blocking call on a virtual thread ({@link ParkedCall}): a one-shot poll for
- * readiness, an accept, or a connect. Listed as pending on its socket like any operation: a close from another thread cancels
- * it (the blocked call then fails with EINTR, as a Winsock blocking call does when its socket is closed), and the
- * fd is not released, so not reused, while the ring names it.
+ * readiness, an accept, or a connect. Listed as pending on its socket like any operation: a close from another
+ * thread cancels it (the blocked call then fails with EINTR, as a Winsock blocking call does when its socket is
+ * closed), and the fd is not released, so not reused, while the ring names it.
  */
 final class ParkedOp extends SocketOperation {
     private static final int POLL = 0;
@@ -23,7 +23,7 @@ final class ParkedOp extends SocketOperation {
     private final int kind;
     /** POLL: the PollMasks to wait for; CONNECT: the address length. */
     private final int value;
-    /** ACCEPT: where the peer's address goes; CONNECT: the address to connect to (the caller's, valid while it waits). */
+    /** ACCEPT: where the peer's address goes; CONNECT: the address (the caller's memory, valid while it waits). */
     private final MemorySegment address;
     /** ACCEPT: its length, in and out. */
     private final MemorySegment addressLength;
@@ -43,7 +43,7 @@ final class ParkedOp extends SocketOperation {
         return op;
     }
 
-    /** Blocks the calling virtual thread until {@code s} is ready for {@code events}: 0, or -EINTR (closed meanwhile). */
+    /** Blocks the calling virtual thread until {@code s} is ready for {@code events}: 0, or -EINTR (closed). */
     static int awaitReady(SocketObject s, int events) {
         return poll(s, events).call.await() == NtStatus.STATUS_SUCCESS ? 0 : -Errno.EINTR;
     }

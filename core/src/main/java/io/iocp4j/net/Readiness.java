@@ -86,16 +86,14 @@ public final class Readiness {
      */
     private static void awaitInRing(SocketObject[] sockets, int[] asked, long deadline) {
         ParkedOp[] polls = new ParkedOp[sockets.length];
-        ParkedCall first = null;
         for (int i = 0; i < sockets.length; i++) {
             int events = pollEvents(sockets[i], asked[i]);
             if (events != 0) {
                 polls[i] = ParkedOp.poll(sockets[i], events);
-                first = first == null ? polls[i].call() : first;
             }
         }
         boolean interrupted = false;  // select knows no interrupts; given back afterwards (Parking)
-        for (long left; (first == null || !anyDone(polls)) && (left = deadline - System.nanoTime()) > 0; ) {
+        for (long left; !anyDone(polls) && (left = deadline - System.nanoTime()) > 0; ) {
             interrupted |= Parking.park(Readiness.class, left);
         }
         Parking.reassert(interrupted);

@@ -331,7 +331,7 @@ public final class SocketObject extends IoObject {
         return true;
     }
 
-    /** Leaves a synchronous call whose result was {@code r}: -EINTR instead if the socket got closed and r says nothing. */
+    /** Leaves a synchronous call whose result was {@code r}: -EINTR instead if the socket got closed and r <= 0. */
     long endSyncCall(long r) {
         io.iocp4j.PortBlocking.end();
         boolean closed;
