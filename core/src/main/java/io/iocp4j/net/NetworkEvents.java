@@ -226,6 +226,7 @@ public final class NetworkEvents {
             return;
         }
         poll = new Poll(events, finSeen);
+        socket.holdFd();  // until the poll's last CQE: a close must not free the fd number the SQE names
         socket.engine().submit(poll);
     }
 
@@ -236,8 +237,11 @@ public final class NetworkEvents {
     }
 
     private void polled(Poll p, int res, boolean last) {
-        if (last && poll == p) {
-            poll = null;
+        if (last) {
+            socket.letGoOfFd();
+            if (poll == p) {
+                poll = null;
+            }
         }
         if (closed) {
             return;

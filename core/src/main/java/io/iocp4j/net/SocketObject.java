@@ -310,8 +310,26 @@ public final class SocketObject extends IoObject {
 
     /** Synchronous calls in progress on this socket; guarded by this. */
     private int syncCalls;
-    /** The object was released while synchronous calls were in progress: the last of them closes the fd. */
+    /** Users of the fd outside the pending operations: synchronous calls and WSAEventSelect's poll; guarded by this. */
+    private int fdUsers;
+    /** The object was released while the fd still had users: the last of them closes it. */
     private boolean releaseWhenIdle;
+
+    /** Another user of the fd besides the pending operations (see {@link #release}). */
+    synchronized void holdFd() {
+        fdUsers++;
+    }
+
+    /** A user of the fd is done with it; the last one after the release closes it. */
+    void letGoOfFd() {
+        boolean close;
+        synchronized (this) {
+            close = --fdUsers == 0 && releaseWhenIdle;
+        }
+        if (close) {
+            Syscalls.close(fd);
+        }
+    }
 
     /**
      * Enters a synchronous call, which uses the fd itself: false (the call then fails with EBADF, WSAENOTSOCK) once
@@ -326,6 +344,7 @@ public final class SocketObject extends IoObject {
                 return false;
             }
             syncCalls++;
+            holdFd();
         }
         io.iocp4j.PortBlocking.begin();
         return true;
@@ -335,14 +354,11 @@ public final class SocketObject extends IoObject {
     long endSyncCall(long r) {
         io.iocp4j.PortBlocking.end();
         boolean closed;
-        boolean release;
         synchronized (this) {
             closed = isClosing();
-            release = --syncCalls == 0 && releaseWhenIdle;
+            syncCalls--;
         }
-        if (release) {
-            Syscalls.close(fd);
-        }
+        letGoOfFd();
         return closed && r <= 0 ? -Errno.EINTR : r;
     }
 
@@ -637,8 +653,8 @@ public final class SocketObject extends IoObject {
     @Override
     protected void release() {
         synchronized (this) {
-            if (syncCalls > 0) {
-                releaseWhenIdle = true;  // the last synchronous call closes the fd
+            if (fdUsers > 0) {
+                releaseWhenIdle = true;  // the last user closes the fd, so its number cannot be reused under it
                 return;
             }
         }

@@ -352,4 +352,37 @@ class NetworkEventsContractTest {
         assertEquals(WAIT_TIMEOUT, GetLastError());
         assertQuiet(e);
     }
+
+    private static long openFds() throws java.io.IOException {
+        try (var fds = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
+    @DisplayName("NB-4 sockets closed with WSAEventSelect's poll in the ring give their fds back once the poll ends (LNX-7)")
+    void closeWithSelectionReleasesFd() throws Exception {
+        HANDLE e = t.track(WSACreateEvent());
+        t.pair();  // the engine and the first sockets: open before the count starts
+        long before = openFds();
+        for (int i = 0; i < 200; i++) {
+            SOCKET l = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+            SOCKADDR_IN[] address = {t.bindLoopback(l)};
+            assertEquals(0, listen(l, 1));
+            SOCKET c = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+            assertEquals(0, connect(c, address[0], SOCKADDR_IN.SIZE));
+            SOCKET s = accept(l, null, null);
+            assertEquals(0, WSAEventSelect(s, e, FD_READ | FD_WRITE | FD_CLOSE));
+            assertEquals(0, closesocket(s));
+            assertEquals(0, closesocket(c));
+            assertEquals(0, closesocket(l));
+        }
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        long now = openFds();
+        while (now > before + 5 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+            now = openFds();
+        }
+        assertTrue(now <= before + 5, "fds open before " + before + ", after 600 sockets closed " + now);
+    }
 }
