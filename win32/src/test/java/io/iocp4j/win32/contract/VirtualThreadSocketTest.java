@@ -175,4 +175,17 @@ class VirtualThreadSocketTest {
         });
         assertEquals(8, got.get(10, TimeUnit.SECONDS), "the first buffer's bytes, at once");
     }
+
+    @Test
+    @DisplayName("CONX-3 a blocking connect on a virtual thread to a port nobody listens on fails with WSAECONNREFUSED")
+    void refusedConnect() throws Exception {
+        SOCKET probe = t.tcp();
+        SOCKADDR_IN free = t.bindLoopback(probe);  // a port that was free a moment ago; nothing listens on it
+        closesocket(probe);
+        SOCKET c = opened(socket(AF_INET, SOCK_STREAM, IPPROTO_TCP));
+        CompletableFuture<Integer> error = new CompletableFuture<>();
+        Thread.ofVirtual().start(() ->
+                error.complete(connect(c, free, SOCKADDR_IN.SIZE) == 0 ? 0 : WSAGetLastError()));
+        assertEquals(WSAECONNREFUSED, error.get(10, TimeUnit.SECONDS));
+    }
 }
