@@ -34,6 +34,13 @@ enum ServerKind {
         EchoServerHandle start(String bind, int port, int threads) throws Exception {
             return NettyEchoServer.ioUring(bind, port, threads);
         }
+    },
+    /** The reference: one thread straight on the ring layer, no IOCP semantics (RingEchoServer); one thread only. */
+    RING_RAW("ring-raw") {
+        @Override
+        EchoServerHandle start(String bind, int port, int threads) throws Exception {
+            return new RingEchoServer(bind, port);
+        }
     };
 
     final String label;
