@@ -199,9 +199,7 @@ public final class CompletionPort implements AutoCloseable {
             }
             me.port = this;
             uncountLocked(me);  // re-entry gives the slot back first (GQCS-13)
-            if (!queue.isEmpty() && running >= limit) {
-                reapDeadThreads();  // a slot held by a thread that has ended is free (GQCS-15)
-            }
+            reapIfHeldBack();  // a slot held by a thread that has ended is free (GQCS-15)
             if (!queue.isEmpty() && running < limit) {
                 return takeLocked(me, single, batch, max);
             }
@@ -295,8 +293,7 @@ public final class CompletionPort implements AutoCloseable {
         Wakeups wakeups = PortThread.current().wakeups;
         boolean reaped;
         synchronized (lock) {
-            reaped = !queue.isEmpty() && running >= limit && reapDeadThreads();
-            releaseWaiters(wakeups);
+            reaped = releaseWaiters(wakeups);
         }
         wakeups.unparkAll();
         return reaped;
@@ -351,12 +348,10 @@ public final class CompletionPort implements AutoCloseable {
      * Hands queued packets to the most recent waiters while slots are free (GQCS-9, GQCS-12). Dead counted threads
      * are uncounted first when the limit is what holds packets back (GQCS-15). The threads to unpark go to
      * {@code wakeups}, for the caller to unpark: after releasing the lock, except an application's post (see
-     * {@link #enqueue}).
+     * {@link #enqueue}). Returns whether an ended thread gave a slot back.
      */
-    private void releaseWaiters(Wakeups wakeups) {
-        if (!queue.isEmpty() && top != null && running >= limit) {
-            reapDeadThreads();
-        }
+    private boolean releaseWaiters(Wakeups wakeups) {
+        boolean reaped = top != null && reapIfHeldBack();
         while (!queue.isEmpty() && top != null && running < limit) {
             Waiter w = top;
             Thread t = w.thread;
@@ -380,6 +375,12 @@ public final class CompletionPort implements AutoCloseable {
             // Held back by the limit: the top waiter re-checks periodically, in case a counted thread ends.
             wakeups.add(top.thread);
         }
+        return reaped;
+    }
+
+    /** When the limit holds queued packets back: uncounts the threads that have ended; returns whether any had. */
+    private boolean reapIfHeldBack() {
+        return !queue.isEmpty() && running >= limit && reapDeadThreads();
     }
 
     /** Uncounts the counted threads that have ended; returns whether there were any. */
