@@ -177,7 +177,7 @@ class VirtualThreadSocketTest {
     }
 
     @Test
-    @DisplayName("CONX-3 a blocking connect on a virtual thread to a port nobody listens on fails with WSAECONNREFUSED")
+    @DisplayName("ERR-1 CORE-7 a blocking connect on a virtual thread to a port nobody listens on fails with WSAECONNREFUSED (10061)")
     void refusedConnect() throws Exception {
         SOCKET probe = t.tcp();
         SOCKADDR_IN free = t.bindLoopback(probe);  // a port that was free a moment ago; nothing listens on it
