@@ -371,8 +371,9 @@ public final class CompletionPort implements AutoCloseable {
             wakeups.add(t);
         }
         queued = queue.size();
-        if (!queue.isEmpty() && top != null) {
-            // Held back by the limit: the top waiter re-checks periodically, in case a counted thread ends.
+        if (!queue.isEmpty() && top != null && top.thread != Thread.currentThread()) {
+            // Held back by the limit: the top waiter re-checks periodically, in case a counted thread ends. Never
+            // the caller itself: a re-checking waiter that unparked itself would spin instead of sleeping.
             wakeups.add(top.thread);
         }
         return reaped;

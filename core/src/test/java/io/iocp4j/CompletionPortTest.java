@@ -171,6 +171,82 @@ class CompletionPortTest {
         }
     }
 
+    /**
+     * Port {@code i} of {@code ports}: limit 1, its slot held by a platform thread that took packet 1 and waits on
+     * {@code release} (a Java wait, so it stays counted), and packet 2 queued behind the limit.
+     */
+    private static Thread holdSlot(CompletionPort port, CountDownLatch release) throws InterruptedException {
+        CountDownLatch took = new CountDownLatch(1);
+        Thread holder = Thread.ofPlatform().start(() -> {
+            Completion c = new Completion();
+            if (port.dequeue(c, FOREVER, false) == 1) {
+                took.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                port.dequeue(c, FOREVER, false);  // re-entry gives the slot back and takes packet 2 (GQCS-13)
+            }
+        });
+        port.post(1, null, null);
+        assertTrue(took.await(5, TimeUnit.SECONDS));
+        port.post(2, null, null);
+        return holder;
+    }
+
+    @Test
+    @DisplayName("GQCS-12 a waiter that the limit holds back sleeps: no CPU burnt while the packet stays queued")
+    void heldBackWaiterSleeps() throws Exception {
+        CompletionPort port = CompletionPort.open(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = holdSlot(port, release);
+        AtomicInteger got = new AtomicInteger();
+        Thread w = waiter(port, got);
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Thread.sleep(200);  // past its first re-checks
+        long cpuBefore = mx.getThreadCpuTime(w.threadId());
+        Thread.sleep(1000);
+        long cpuNanos = mx.getThreadCpuTime(w.threadId()) - cpuBefore;
+        assertEquals(1, port.queuedCount(), "packet 2 waits for the slot");
+        assertEquals(0, got.get());
+        assertTrue(cpuNanos < 100_000_000L, "the held-back waiter used " + cpuNanos / 1_000_000 + " ms of CPU in 1 s");
+        release.countDown();
+        holder.join(5000);
+        assertEquals(0, port.queuedCount());
+        port.close();
+        w.join(5000);
+        assertFalse(holder.isAlive() || w.isAlive());
+        assertEquals(0, got.get(), "the re-entering holder took packet 2, not the waiter");
+    }
+
+    @Test
+    @DisplayName("GQCS-12 LNX-16 virtual threads held back by the limit leave their carriers to other virtual threads")
+    void heldBackVirtualWaitersYieldCarriers() throws Exception {
+        int carriers = Runtime.getRuntime().availableProcessors();
+        List<CompletionPort> ports = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        for (int i = 0; i < carriers; i++) {
+            CompletionPort port = CompletionPort.open(1);
+            ports.add(port);
+            threads.add(holdSlot(port, release));
+            threads.add(Thread.ofVirtual().start(() -> port.dequeue(new Completion(), FOREVER, false)));
+        }
+        Thread.sleep(200);  // every carrier has had a held-back waiter on it
+        CountDownLatch ran = new CountDownLatch(1);
+        Thread.ofVirtual().start(ran::countDown);
+        assertTrue(ran.await(10, TimeUnit.SECONDS), "a virtual thread found no free carrier");
+        release.countDown();
+        for (CompletionPort port : ports) {
+            port.close();
+        }
+        for (Thread t : threads) {
+            t.join(5000);
+            assertFalse(t.isAlive(), () -> t + " is stuck");
+        }
+    }
+
     @Test
     @DisplayName("GQCS-12a GQCS-16 a timeout-0 poll counts as running: limit 1, C polls then spins; W is not released")
     void pollingOccupiesSlot() throws Exception {
