@@ -2,6 +2,10 @@ package io.iocp4j;
 
 import io.iocp4j.engine.Operation;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * An operation issued on a file object with an OVERLAPPED: it delivers its one result through the channels the
  * caller chose, in the order of CORE-4 and the matrix of CORE-2: publish bytes then status, set the event, then
@@ -23,6 +27,20 @@ public abstract class OverlappedOperation extends Operation {
     private CompletionRoutine routine;
     private Thread issuer;
     private volatile boolean pending;
+    /** A thread waiting for the result to be published (GetOverlappedResult with bWait), or null. */
+    @SuppressWarnings("unused")
+    private volatile Thread resultWaiter;
+
+    private static final VarHandle RESULT_WAITER;
+
+    static {
+        try {
+            RESULT_WAITER = MethodHandles.lookup().findVarHandle(OverlappedOperation.class, "resultWaiter",
+                    Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * Sets where the result goes; call before {@link #issue}. {@code overlapped} is the identity packets carry
@@ -85,6 +103,28 @@ public abstract class OverlappedOperation extends Operation {
     }
 
     /**
+     * Registers the calling thread to be unparked when the result is published, so that a wait for it sleeps until
+     * then instead of polling the status. One watcher at a time: returns false when another thread watches (that
+     * caller then polls). The caller reads the status only after this returns (Dekker with {@link #finish}).
+     */
+    public final boolean watchResult() {
+        return RESULT_WAITER.compareAndSet(this, null, Thread.currentThread());
+    }
+
+    /** Ends a {@link #watchResult} of the calling thread. */
+    public final void unwatchResult() {
+        RESULT_WAITER.compareAndSet(this, Thread.currentThread(), null);
+    }
+
+    private void wakeResultWaiter() {
+        VarHandle.fullFence();  // the status store above must be visible before the watcher is looked for
+        Thread w = (Thread) RESULT_WAITER.getOpaque(this);
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    /**
      * Delivers the result exactly once; runs on the driver thread (or the issuer, for operations that never
      * started). Everything is read into locals before the operation is marked idle, because from then on the
      * facade may reuse this object for the caller's next I/O.
@@ -114,6 +154,7 @@ public abstract class OverlappedOperation extends Operation {
         t.removePending(this);
         pending = false;
         block.publish(status, bytes);
+        wakeResultWaiter();
         if (e != null) {
             e.set();
         } else if (r == null) {

@@ -271,6 +271,51 @@ class EventContractTest {
     }
 
     @Test
+    @DisplayName("GOR-1 GOR-3 a waiting GetOverlappedResult sleeps until the operation completes: it does not poll "
+            + "(the waiting thread is scheduled a handful of times in 500 ms, not once per look)")
+    void waitingResultSleeps() throws Exception {
+        SOCKET[] p = t.pair();
+        for (boolean winsock : new boolean[] {false, true}) {
+            OVERLAPPED ov = new OVERLAPPED();
+            WSARecv(p[1], new WSABUF[] {new WSABUF(t.buffer(8), 8)}, 1, null, new DWORDByReference(), ov, null);
+            DWORDByReference n = new DWORDByReference();
+            long[] switches = new long[1];
+            boolean[] ok = new boolean[1];
+            CountDownLatch waiting = new CountDownLatch(1);
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                long before = voluntarySwitchesOfThisThread();
+                waiting.countDown();
+                ok[0] = winsock ? WSAGetOverlappedResult(p[1], ov, n, true, new DWORDByReference())
+                        : GetOverlappedResult(p[1], ov, n, true);
+                switches[0] = voluntarySwitchesOfThisThread() - before;
+            });
+            assertTrue(waiting.await(5, TimeUnit.SECONDS));
+            Thread.sleep(500);
+            t.sendText(p[0], "x");
+            waiter.join(5000);
+            assertFalse(waiter.isAlive());
+            assertTrue(ok[0]);
+            assertEquals(1, n.value);
+            assertTrue(switches[0] < 25, (winsock ? "WSAGetOverlappedResult" : "GetOverlappedResult")
+                    + "'s thread was switched out " + switches[0] + " times while waiting 500 ms");
+        }
+    }
+
+    /** This thread's voluntary context switches so far (Linux: each time it blocked or slept). */
+    private static long voluntarySwitchesOfThisThread() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/thread-self/status"))) {
+                if (line.startsWith("voluntary_ctxt_switches:")) {
+                    return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new AssertionError("no voluntary_ctxt_switches in /proc/thread-self/status");
+    }
+
+    @Test
     @DisplayName("GOR-3 WSAGetOverlappedResult: WSA_IO_INCOMPLETE while pending, WSA_OPERATION_ABORTED when cancelled; "
             + "a handle that is not a socket is WSAENOTSOCK, a NULL OVERLAPPED WSA_INVALID_PARAMETER")
     void wsaGetOverlappedResult() {
