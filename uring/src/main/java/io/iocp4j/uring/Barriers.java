@@ -11,6 +11,7 @@ import java.lang.invoke.VarHandle;
  */
 final class Barriers {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    private static final VarHandle SHORT = ValueLayout.JAVA_SHORT.varHandle();
 
     private Barriers() {
     }
@@ -23,6 +24,11 @@ final class Barriers {
     /** Publishes what was written before: SQEs before the SQ tail; finished CQE reads before the CQ head. */
     static void storeRelease(MemorySegment ring, long offset, int value) {
         INT.setRelease(ring, offset, value);
+    }
+
+    /** As {@link #storeRelease} for a 16-bit word: a provided-buffer ring's tail, after the entries it publishes. */
+    static void storeRelease16(MemorySegment ring, long offset, short value) {
+        SHORT.setRelease(ring, offset, value);
     }
 
     /** A relaxed read (READ_ONCE) of a flag word that publishes no data. */

@@ -33,8 +33,14 @@ public final class Flags {
     // sqe->len of IORING_OP_POLL_ADD
     public static final int IORING_POLL_ADD_MULTI = 1;            // 5.13
 
+    // sqe->ioprio of IORING_OP_RECV / RECVMSG
+    public static final int IORING_RECV_MULTISHOT = 1 << 1;       // 6.0: one request, a CQE per arrival
+
     // cqe->flags
+    public static final int IORING_CQE_F_BUFFER = 1;              // the upper 16 bits name the provided buffer used
     public static final int IORING_CQE_F_MORE = 1 << 1;           // more CQEs will follow for this request
+    public static final int IORING_CQE_F_SOCK_NONEMPTY = 1 << 2;  // the socket had more data after this receive
+    public static final int IORING_CQE_BUFFER_SHIFT = 16;
 
     // sqe->cancel_flags
     public static final int IORING_ASYNC_CANCEL_ALL = 1;
@@ -46,6 +52,8 @@ public final class Flags {
     public static final int IORING_REGISTER_ENABLE_RINGS = 12;    // 5.10
     public static final int IORING_REGISTER_BUFFERS2 = 15;        // 5.13
     public static final int IORING_REGISTER_BUFFERS_UPDATE = 16;  // 5.13
+    public static final int IORING_REGISTER_PBUF_RING = 22;       // 5.19
+    public static final int IORING_UNREGISTER_PBUF_RING = 23;     // 5.19
     /** io_uring_rsrc_register.flags: a table of empty slots, filled later by updates (5.19). */
     public static final int IORING_RSRC_REGISTER_SPARSE = 1;
 

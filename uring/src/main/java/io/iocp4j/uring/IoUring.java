@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
  * One io_uring: setup, the ring mappings, submission and waiting, teardown. Not thread-safe: one owning thread
@@ -294,6 +295,28 @@ public final class IoUring implements AutoCloseable {
         arg.set(JAVA_LONG, 40, length);
         int r = Syscalls.ioUringRegister(fd, Flags.IORING_REGISTER_BUFFERS_UPDATE, arg, 32);
         return r < 0 ? r : 0;  // the kernel answers with the number of slots updated
+    }
+
+    /**
+     * Registers {@code ring} (page-aligned, {@code entries} x 16 bytes, entries a power of two) as provided-buffer
+     * group {@code group} (IORING_REGISTER_PBUF_RING, Linux 5.19); {@link BufferRing} fills it. Returns 0 or -errno.
+     */
+    public int registerBufferRing(MemorySegment ring, int entries, int group) {
+        MemorySegment arg = registerArg();
+        // struct io_uring_buf_reg { u64 ring_addr; u32 ring_entries; u16 bgid; u16 flags; u64 resv[3]; }
+        arg.fill((byte) 0);
+        arg.set(JAVA_LONG, 0, ring.address());
+        arg.set(JAVA_INT, 8, entries);
+        arg.set(JAVA_SHORT, 12, (short) group);
+        return Syscalls.ioUringRegister(fd, Flags.IORING_REGISTER_PBUF_RING, arg, 1);
+    }
+
+    /** Takes provided-buffer group {@code group} back; requests still in flight that select from it fail. */
+    public int unregisterBufferRing(int group) {
+        MemorySegment arg = registerArg();
+        arg.fill((byte) 0);
+        arg.set(JAVA_SHORT, 12, (short) group);
+        return Syscalls.ioUringRegister(fd, Flags.IORING_UNREGISTER_PBUF_RING, arg, 1);
     }
 
     private MemorySegment registerArg() {

@@ -98,6 +98,19 @@ public final class Sqe {
         opFlags(sqes, sqe, msgFlags);
     }
 
+    /**
+     * A multishot receive (Linux 6.0): one request that posts a CQE (with IORING_CQE_F_MORE while it stays armed)
+     * each time data arrives, into a buffer the kernel picks from provided-buffer group {@code group}
+     * ({@link BufferRing}); the CQE names it (IORING_CQE_F_BUFFER, id in the upper 16 bits of the flags).
+     */
+    public static void prepRecvMultishot(MemorySegment sqes, long sqe, int fd, int group, int msgFlags, long userData) {
+        prepRw(sqes, sqe, IORING_OP_RECV, fd, 0, 0, 0, userData);
+        opFlags(sqes, sqe, msgFlags);
+        sqes.set(JAVA_SHORT, sqe + SqeLayout.IOPRIO, (short) Flags.IORING_RECV_MULTISHOT);
+        sqes.set(JAVA_BYTE, sqe + SqeLayout.FLAGS, (byte) Flags.IOSQE_BUFFER_SELECT);
+        sqes.set(JAVA_SHORT, sqe + SqeLayout.BUF_INDEX, (short) group);  // buf_group shares buf_index's place
+    }
+
     public static void prepSendmsg(MemorySegment sqes, long sqe, int fd, long msghdr, int msgFlags, long userData) {
         prepRw(sqes, sqe, IORING_OP_SENDMSG, fd, msghdr, 1, 0, userData);
         opFlags(sqes, sqe, msgFlags);

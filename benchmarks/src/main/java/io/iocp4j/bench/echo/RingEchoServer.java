@@ -3,6 +3,7 @@ package io.iocp4j.bench.echo;
 import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Sockets;
 import io.iocp4j.linux.Syscalls;
+import io.iocp4j.uring.BufferRing;
 import io.iocp4j.uring.CompletionHandler;
 import io.iocp4j.uring.Flags;
 import io.iocp4j.uring.IoUring;
@@ -21,9 +22,11 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The reference for what the IOCP layer costs: an echo server written straight on the project's ring layer, as a
  * C program on liburing would be, with none of iocp4j's Win32 semantics (no port, no OVERLAPPED, no second thread).
- * One thread owns a single-issuer ring, submits and reaps in one {@code io_uring_enter} per loop; each connection
- * has one 16 KiB buffer and one operation in flight, a receive or the send of what it received. Server kind
- * {@code ring-raw} of the echo benchmark; not part of the library.
+ * One thread owns a single-issuer ring, submits and reaps in one {@code io_uring_enter} per loop. Two ways to
+ * receive ({@link Receives}): server kind {@code ring-raw} gives each connection one 16 KiB buffer and one
+ * operation in flight, a receive or the send of what it received; {@code ring-multishot} arms one multishot receive
+ * per connection into a ring of provided 16 KiB buffers and echoes straight from them, one send at a time, as
+ * Netty's io_uring transport receives. Not part of the library.
  */
 final class RingEchoServer implements EchoServerHandle, CompletionHandler {
     private static final int BUFFER = 16 * 1024;
@@ -33,6 +36,23 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
     private static final int RECV = 1;
     private static final int SEND = 2;
 
+    /** How receives are posted: the subject of the issue-6 measurements (see BENCHMARKS.md). */
+    enum Receives {
+        /** One receive per connection, posted when the echo of the previous data has been sent. */
+        AFTER_SEND,
+        /** One multishot receive per connection into a provided-buffer ring; data is echoed from those buffers. */
+        MULTISHOT
+    }
+
+    private static final int GROUP = 1;
+    private static final int PROVIDED = 2048;
+    private static final int PROVIDED_SIZE = BUFFER;
+
+    private final Receives receives;
+    private BufferRing provided;
+    /** Connections whose multishot receive ran out of buffers; re-armed once buffers come back. */
+    private Conn[] starved = new Conn[64];
+    private int starvedCount;
     private final int listenFd;
     private final int port;
     private final MemorySegment peer = Arena.ofAuto().allocate(128);
@@ -54,6 +74,11 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
         final MemorySegment buffer = Arena.ofAuto().allocate(BUFFER, 64);
         int length;
         int sent;
+        /** Multishot: received buffers (id << 16 | length) waiting to be echoed, oldest first; the head is being sent. */
+        int[] queue = new int[16];
+        int queueHead;
+        int queueSize;
+        boolean ended;
 
         Conn(int id, int fd) {
             this.id = id;
@@ -61,7 +86,8 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
         }
     }
 
-    RingEchoServer(String bind, int port) throws IOException {
+    RingEchoServer(String bind, int port, Receives receives) throws IOException {
+        this.receives = receives;
         listenFd = Sockets.socket(Sockets.AF_INET, Sockets.SOCK_STREAM | Sockets.SOCK_CLOEXEC, 0);
         if (listenFd < 0) {
             throw new IOException("socket: " + Errno.name(-listenFd));
@@ -101,6 +127,9 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
     private void run() {
         // Created on this thread, which becomes the ring's only issuer.
         ring = IoUring.setup(ENTRIES, Flags.IORING_SETUP_SINGLE_ISSUER | Flags.IORING_SETUP_DEFER_TASKRUN);
+        if (receives == Receives.MULTISHOT) {
+            provided = BufferRing.register(ring, GROUP, PROVIDED, PROVIDED_SIZE);
+        }
         try {
             postAccept();
             while (!stopping) {
@@ -109,6 +138,10 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
                     throw new IllegalStateException("io_uring_enter: " + Errno.name(-r));
                 }
                 ring.cq().drain(this);
+                if (provided != null) {
+                    provided.publish();
+                    rearmStarved();
+                }
             }
         } finally {
             for (Conn c : conns) {
@@ -117,6 +150,9 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
                 }
             }
             Syscalls.close(listenFd);
+            if (provided != null) {
+                provided.close();  // receives still armed fail with ENOBUFS from here on
+            }
             ring.close();
             stopped.complete(null);
         }
@@ -130,10 +166,12 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
             return;
         }
         Conn c = conns[(int) (userData >>> 2)];
+        if (receives == Receives.MULTISHOT) {
+            handleMultishot(c, kind, res, flags);
+            return;
+        }
         if (res <= 0) {
-            conns[c.id] = null;  // its one operation has ended: nothing of the ring names it any more
-            freeIds[freeCount++] = c.id;
-            Syscalls.close(c.fd);
+            retire(c);  // its one operation has ended: nothing of the ring names it any more
         } else if (kind == RECV) {
             c.length = res;
             c.sent = 0;
@@ -158,9 +196,105 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
             }
             Conn c = new Conn(id, fd);
             conns[id] = c;
-            postRecv(c);
+            if (receives == Receives.MULTISHOT) {
+                armMultishot(c);
+            } else {
+                postRecv(c);
+            }
         }
         postAccept();
+    }
+
+    private void handleMultishot(Conn c, int kind, int res, int flags) {
+        if (kind == RECV) {
+            if (res > 0) {
+                enqueue(c, BufferRing.bufferId(flags) << 16 | res);
+            }
+            if ((flags & Flags.IORING_CQE_F_MORE) == 0) {
+                if (res == -Errno.ENOBUFS) {
+                    starve(c);
+                } else if (res > 0) {
+                    armMultishot(c);  // the kernel ended it for its own reasons (a full CQ): arm it again
+                } else {
+                    c.ended = true;
+                }
+            }
+        } else if (res < 0) {
+            while (c.queueSize > 0) {
+                dequeue(c);
+            }
+            Sockets.shutdown(c.fd, Sockets.SHUT_RDWR);  // ends the receive too
+        } else {
+            c.sent += res;
+            if (c.sent < (c.queue[c.queueHead] & 0xFFFF)) {
+                postProvidedSend(c);
+                return;
+            }
+            dequeue(c);
+            if (c.queueSize > 0) {
+                c.sent = 0;
+                postProvidedSend(c);
+            }
+        }
+        if (c.ended && c.queueSize == 0) {
+            retire(c);  // its receive has ended and nothing is being sent: the ring names it no more
+        }
+    }
+
+    /** Drops the oldest received buffer, giving it back to the kernel. */
+    private void dequeue(Conn c) {
+        provided.recycle(c.queue[c.queueHead] >>> 16);
+        c.queueHead = (c.queueHead + 1) & (c.queue.length - 1);
+        c.queueSize--;
+    }
+
+    private void enqueue(Conn c, int entry) {
+        if (c.queueSize == c.queue.length) {
+            int[] grown = new int[c.queue.length * 2];
+            for (int i = 0; i < c.queueSize; i++) {
+                grown[i] = c.queue[(c.queueHead + i) & (c.queue.length - 1)];
+            }
+            c.queue = grown;
+            c.queueHead = 0;
+        }
+        c.queue[(c.queueHead + c.queueSize) & (c.queue.length - 1)] = entry;
+        if (c.queueSize++ == 0) {
+            c.sent = 0;
+            postProvidedSend(c);
+        }
+    }
+
+    private void starve(Conn c) {
+        if (starvedCount == starved.length) {
+            starved = Arrays.copyOf(starved, starvedCount * 2);
+        }
+        starved[starvedCount++] = c;
+    }
+
+    private void rearmStarved() {
+        for (int i = 0; i < starvedCount; i++) {
+            armMultishot(starved[i]);
+            starved[i] = null;
+        }
+        starvedCount = 0;
+    }
+
+    private void retire(Conn c) {
+        conns[c.id] = null;
+        freeIds[freeCount++] = c.id;
+        Syscalls.close(c.fd);
+    }
+
+    private void armMultishot(Conn c) {
+        SubmissionQueue sq = sq();
+        Sqe.prepRecvMultishot(sq.sqes(), sq.next(), c.fd, GROUP, 0, (long) c.id << 2 | RECV);
+    }
+
+    private void postProvidedSend(Conn c) {
+        int head = c.queue[c.queueHead];
+        SubmissionQueue sq = sq();
+        Sqe.prepSend(sq.sqes(), sq.next(), c.fd, provided.buffer(head >>> 16).address() + c.sent,
+                (head & 0xFFFF) - c.sent, Sockets.MSG_NOSIGNAL, (long) c.id << 2 | SEND);
     }
 
     private void postAccept() {

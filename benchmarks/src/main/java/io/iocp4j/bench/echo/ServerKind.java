@@ -39,7 +39,14 @@ enum ServerKind {
     RING_RAW("ring-raw") {
         @Override
         EchoServerHandle start(String bind, int port, int threads) throws Exception {
-            return new RingEchoServer(bind, port);
+            return new RingEchoServer(bind, port, RingEchoServer.Receives.AFTER_SEND);
+        }
+    },
+    /** As ring-raw, with one multishot receive per connection into provided buffers (as Netty io_uring does). */
+    RING_MULTISHOT("ring-multishot") {
+        @Override
+        EchoServerHandle start(String bind, int port, int threads) throws Exception {
+            return new RingEchoServer(bind, port, RingEchoServer.Receives.MULTISHOT);
         }
     };
 

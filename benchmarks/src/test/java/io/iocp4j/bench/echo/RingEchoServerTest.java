@@ -21,7 +21,16 @@ class RingEchoServerTest {
 
     @Test
     void echoesEveryByteAndStops() throws Exception {
-        RingEchoServer server = new RingEchoServer("127.0.0.1", 0);
+        echoes(RingEchoServer.Receives.AFTER_SEND);
+    }
+
+    @Test
+    void multishotEchoesEveryByteAndStops() throws Exception {
+        echoes(RingEchoServer.Receives.MULTISHOT);
+    }
+
+    private static void echoes(RingEchoServer.Receives receives) throws Exception {
+        RingEchoServer server = new RingEchoServer("127.0.0.1", 0, receives);
         try {
             for (Workload w : new Workload[] {new Workload(64, 8, 1), new Workload(4096, 8, 16)}) {
                 Measurement m = new NioLoadGenerator(0.5).run("127.0.0.1", server.port(), w, 0.2, 0.3, NO_METER);
