@@ -117,7 +117,7 @@ public abstract class OverlappedOperation extends Operation {
     }
 
     private void wakeResultWaiter() {
-        VarHandle.fullFence();  // the status store above must be visible before the watcher is looked for
+        VarHandle.fullFence();  // the status stored by finish must be visible before the watcher is looked for
         Thread w = (Thread) RESULT_WAITER.getOpaque(this);
         if (w != null) {
             LockSupport.unpark(w);
@@ -154,7 +154,6 @@ public abstract class OverlappedOperation extends Operation {
         t.removePending(this);
         pending = false;
         block.publish(status, bytes);
-        wakeResultWaiter();
         if (e != null) {
             e.set();
         } else if (r == null) {
@@ -168,6 +167,7 @@ public abstract class OverlappedOperation extends Operation {
                 port.enqueue((int) bytes, t.key(), ov, status);
             }
         }
+        wakeResultWaiter();  // last: a waiter that wakes finds the packet queued, the routine queued, the event set
     }
 
     @Override
