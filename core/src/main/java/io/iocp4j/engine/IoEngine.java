@@ -60,8 +60,6 @@ public final class IoEngine implements CompletionHandler {
     private final InFlightTable inFlight = new InFlightTable();
     /** Operations that need another SQE after a CQE; driver only. */
     private final ArrayDeque<Operation> resubmit = new ArrayDeque<>();
-    /** LAST operations of the batch being taken, started after its AHEAD ones; driver only. */
-    private final ArrayDeque<Operation> heldBack = new ArrayDeque<>();
     /** Postponed to the end of the current batch of completions; driver only. */
     private final ArrayList<BatchEndTask> batchEndTasks = new ArrayList<>();
     private final IdleSpin idleSpin = new IdleSpin();
@@ -291,40 +289,16 @@ public final class IoEngine implements CompletionHandler {
         return false;
     }
 
-    /**
-     * Starts what was submitted, in order except that LAST operations (receives that expect an empty socket) go
-     * after the AHEAD ones (sends) taken with them. An IOCP server posts each connection's next receive together
-     * with the send that answers the previous message; started in that order, every receive tries a socket its peer
-     * has not answered yet and parks on a poll, and the sends go out spaced by those attempts. With the sends first
-     * they leave back to back, and some peers have answered by the time their receive is tried. Measured
-     * (BENCHMARKS.md, 2026-12-01 11:00): echo at 100 connections +17-37% msgs/s with the io_uring client (4 KiB
-     * pipelined +2%), +0-19% with the NIO client in every cell.
-     */
     private void takeSubmissions() {
         for (Operation op; (op = resubmit.poll()) != null; ) {
             start(op);
         }
         for (Operation op; (op = queue.poll()) != null; ) {
             if (op instanceof DriverRequest r) {
-                startHeldBack();
                 r.run(this);
-                continue;
+            } else {
+                start(op);
             }
-            switch (op.batchOrder()) {
-                case LAST -> heldBack.add(op);
-                case AHEAD -> start(op);
-                case IN_ORDER -> {
-                    startHeldBack();
-                    start(op);
-                }
-            }
-        }
-        startHeldBack();
-    }
-
-    private void startHeldBack() {
-        for (Operation op; (op = heldBack.poll()) != null; ) {
-            start(op);
         }
     }
 

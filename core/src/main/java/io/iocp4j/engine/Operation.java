@@ -25,24 +25,6 @@ public abstract class Operation {
     int issues;
 
     /**
-     * Where the driver starts an operation among those it takes from the submit queue together (one batch, one
-     * {@code io_uring_enter}); see {@link IoEngine}'s {@code takeSubmissions}.
-     */
-    public enum BatchOrder {
-        /** In submission order (after any LAST operation held back before it). */
-        IN_ORDER,
-        /** May start after the rest of its batch: it must not overtake an IN_ORDER operation submitted after it. */
-        LAST,
-        /** At once, ahead of LAST operations held back: it has no ordering relation with any of them. */
-        AHEAD
-    }
-
-    /** {@link BatchOrder#IN_ORDER} unless a kind of operation knows better. */
-    protected BatchOrder batchOrder() {
-        return BatchOrder.IN_ORDER;
-    }
-
-    /**
      * Writes this operation's next SQE at a slot of {@code sq} with the given user_data. Returns false when the
      * operation ended without needing the kernel (then it must have recorded its result, as by {@link #abort}).
      */

@@ -4,7 +4,6 @@ import io.iocp4j.NtStatus;
 import io.iocp4j.linux.IoVec;
 import io.iocp4j.linux.MsgHdr;
 import io.iocp4j.linux.Sockets;
-import io.iocp4j.uring.Flags;
 import io.iocp4j.uring.PollMasks;
 import io.iocp4j.uring.Sqe;
 import io.iocp4j.uring.SubmissionQueue;
@@ -39,15 +38,6 @@ public final class Receive extends VectoredOperation {
         return resultFlags;
     }
 
-    /**
-     * After the sends taken with it (see {@link Send#batchOrder}), when the last receive emptied the socket: its
-     * peer may have answered by then. When that receive left data, this one finds data anyway and starts at once.
-     */
-    @Override
-    protected BatchOrder batchOrder() {
-        return socket.receiveLeftData ? BatchOrder.AHEAD : BatchOrder.LAST;
-    }
-
     @Override
     protected boolean prepare(SubmissionQueue sq, long userData) {
         int fd = socket.fd();
@@ -66,7 +56,6 @@ public final class Receive extends VectoredOperation {
 
     @Override
     protected boolean onCqe(int res, int flags) {
-        socket.receiveLeftData = res > 0 && (flags & Flags.IORING_CQE_F_SOCK_NONEMPTY) != 0;
         if (res < 0) {
             complete(failureStatus(-res), 0);
             return true;

@@ -40,15 +40,6 @@ public final class Send extends VectoredOperation {
         issueOrdered(s, false);
     }
 
-    /**
-     * Ahead of the receives taken with it: a send has no ordering relation with any receive (the other direction of
-     * its socket, or another socket); the order of a socket's sends among themselves is its send queue's.
-     */
-    @Override
-    protected BatchOrder batchOrder() {
-        return BatchOrder.AHEAD;
-    }
-
     @Override
     protected boolean prepare(SubmissionQueue sq, long userData) {
         if (total == 0 && socket.isStream()) {

@@ -45,8 +45,6 @@ public final class SocketObject extends IoObject {
     /** Options set on the placeholder fd, re-applied when AcceptEx installs the accepted fd (ACC-1). */
     private final List<int[]> intOptions = new ArrayList<>();
 
-    /** Whether the last receive left data in the socket (IORING_CQE_F_SOCK_NONEMPTY); ring driver only. */
-    boolean receiveLeftData;
     private final Direction receives = new Direction();
     private final Direction sends = new Direction();
 

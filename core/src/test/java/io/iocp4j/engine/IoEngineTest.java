@@ -56,65 +56,6 @@ class IoEngineTest {
         }
     }
 
-    /** A NOP that records the order in which the driver started it, under a given batch order. */
-    static final class OrderedNop extends Nop {
-        final String name;
-        final BatchOrder order;
-        final List<String> started;
-
-        OrderedNop(String name, BatchOrder order, List<String> started, CountDownLatch done) {
-            super(done);
-            this.name = name;
-            this.order = order;
-            this.started = started;
-        }
-
-        @Override
-        protected BatchOrder batchOrder() {
-            return order;
-        }
-
-        @Override
-        protected boolean prepare(SubmissionQueue sq, long userData) {
-            started.add(name);
-            return super.prepare(sq, userData);
-        }
-    }
-
-    @Test
-    @DisplayName("issue 6: in one batch LAST operations start after the AHEAD ones, never after a later IN_ORDER one")
-    void batchOrder() throws InterruptedException {
-        IoEngine engine = IoEngine.shared();
-        List<String> started = java.util.Collections.synchronizedList(new ArrayList<>());
-        CountDownLatch done = new CountDownLatch(10);
-        CountDownLatch driverHeld = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        // Holds the driver inside the batch it is taking, so that everything submitted meanwhile joins that batch.
-        engine.submit(new Nop(done) {
-            @Override
-            protected boolean prepare(SubmissionQueue sq, long userData) {
-                driverHeld.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
-                }
-                return super.prepare(sq, userData);
-            }
-        });
-        assertTrue(driverHeld.await(5, TimeUnit.SECONDS));
-        String[] names = {"recv1", "send1", "recv2", "send2", "accept", "recv3", "send3", "recv4", "send4"};
-        for (String name : names) {
-            Operation.BatchOrder order = name.startsWith("recv") ? Operation.BatchOrder.LAST
-                    : name.startsWith("send") ? Operation.BatchOrder.AHEAD : Operation.BatchOrder.IN_ORDER;
-            engine.submit(new OrderedNop(name, order, started, done));
-        }
-        release.countDown();
-        assertTrue(done.await(5, TimeUnit.SECONDS));
-        assertEquals(List.of("send1", "send2", "recv1", "recv2", "accept", "send3", "send4", "recv3", "recv4"),
-                started);
-    }
-
     @Test
     @DisplayName("issue 2: operations from 8 threads, none waiting, all complete exactly once")
     void manyThreadsSubmit() throws InterruptedException {
