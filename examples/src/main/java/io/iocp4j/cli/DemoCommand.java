@@ -1,8 +1,6 @@
 package io.iocp4j.cli;
 
 import io.iocp4j.examples.echo.EchoClient;
-import io.iocp4j.examples.echo.IocpEchoServer;
-import io.iocp4j.examples.echo.Nio2EchoServer;
 import io.iocp4j.uring.IoUringAvailability;
 import io.iocp4j.uring.KernelInfo;
 import io.iocp4j.win32.DWORDByReference;
@@ -18,8 +16,8 @@ import static io.iocp4j.win32.Kernel32.*;
 /**
  * {@code ./iocp4j demo}: shows the library working on this machine with figures measured now: the IOCP echo server
  * (AcceptEx, GetQueuedCompletionStatus workers, WSARecv/WSASend) driven by concurrent clients that verify every
- * byte, next to the JDK's NIO.2 echo server under the same load; then a worker pool fed by
- * PostQueuedCompletionStatus next to the same hand-off through LinkedTransferQueue.
+ * byte, next to the JDK's NIO.2 echo server under the same load (each server in a JVM of its own, {@link DemoServer});
+ * then a worker pool fed by PostQueuedCompletionStatus next to the same hand-off through LinkedTransferQueue.
  */
 final class DemoCommand implements Main.Command {
     private static final int WORKERS = 4;
@@ -61,17 +59,18 @@ final class DemoCommand implements Main.Command {
         System.out.printf("%nEcho over 127.0.0.1: %d connections x %d-byte messages, %d in flight each, %.0f s per "
                 + "server after a 1 s warm-up, every byte verified%n", connections, size, pipeline, seconds);
         EchoClient.Result iocp;
-        try (IocpEchoServer server = new IocpEchoServer("127.0.0.1", 0, threads)) {
+        try (DemoServer server = DemoServer.start("iocp4j", threads)) {
             System.out.println(" iocp4j IOCP echo server (AcceptEx + GetQueuedCompletionStatus workers):");
             iocp = warmedUpRun(server.port(), connections, size, pipeline, seconds);
         }
         EchoClient.Result nio;
-        try (Nio2EchoServer server = new Nio2EchoServer("127.0.0.1", 0, threads)) {
+        try (DemoServer server = DemoServer.start("nio2", threads)) {
             System.out.println(" JDK NIO.2 AsynchronousServerSocketChannel echo server:");
             nio = warmedUpRun(server.port(), connections, size, pipeline, seconds);
         }
-        System.out.printf(" throughput ratio iocp4j / NIO.2: %.2f   (same client, same machine; 2 cores shared by "
-                + "client and server)%n", iocp.messagesPerSecond() / nio.messagesPerSecond());
+        System.out.printf(" throughput ratio iocp4j / NIO.2: %.2f   (same client, same machine; each server in a JVM "
+                + "of its own; %d cores shared by client and server)%n", iocp.messagesPerSecond() / nio.messagesPerSecond(),
+                threads);
         if (iocp.errors() + nio.errors() > 0) {
             throw new IllegalStateException("echo errors: iocp4j " + iocp.errors() + ", NIO.2 " + nio.errors());
         }
