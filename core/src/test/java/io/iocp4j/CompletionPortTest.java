@@ -172,8 +172,8 @@ class CompletionPortTest {
     }
 
     /**
-     * Port {@code i} of {@code ports}: limit 1, its slot held by a platform thread that took packet 1 and waits on
-     * {@code release} (a Java wait, so it stays counted), and packet 2 queued behind the limit.
+     * Makes {@code port} (limit 1) hold a packet back: its slot taken by a platform thread that took packet 1 and
+     * waits on {@code release} (a Java wait, so it stays counted), and packet 2 queued behind the limit.
      */
     private static Thread holdSlot(CompletionPort port, CountDownLatch release) throws InterruptedException {
         CountDownLatch took = new CountDownLatch(1);

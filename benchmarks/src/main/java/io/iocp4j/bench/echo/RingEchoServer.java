@@ -71,18 +71,20 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
     private static final class Conn {
         final int id;
         final int fd;
-        final MemorySegment buffer = Arena.ofAuto().allocate(BUFFER, 64);
+        /** AFTER_SEND's own buffer; null with MULTISHOT, which echoes from the provided buffers. */
+        final MemorySegment buffer;
         int length;
         int sent;
-        /** Multishot: received buffers (id << 16 | length) waiting to be echoed, oldest first; the head is being sent. */
+        /** MULTISHOT: received buffers (id << 16 | length) waiting to be echoed, oldest first; the head is being sent. */
         int[] queue = new int[16];
         int queueHead;
         int queueSize;
         boolean ended;
 
-        Conn(int id, int fd) {
+        Conn(int id, int fd, boolean ownBuffer) {
             this.id = id;
             this.fd = fd;
+            this.buffer = ownBuffer ? Arena.ofAuto().allocate(BUFFER, 64) : null;
         }
     }
 
@@ -194,7 +196,7 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
                 conns = Arrays.copyOf(conns, id * 2);
                 freeIds = Arrays.copyOf(freeIds, id * 2);
             }
-            Conn c = new Conn(id, fd);
+            Conn c = new Conn(id, fd, receives == Receives.AFTER_SEND);
             conns[id] = c;
             if (receives == Receives.MULTISHOT) {
                 armMultishot(c);
@@ -287,14 +289,14 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
 
     private void armMultishot(Conn c) {
         SubmissionQueue sq = sq();
-        Sqe.prepRecvMultishot(sq.sqes(), sq.next(), c.fd, GROUP, 0, (long) c.id << 2 | RECV);
+        Sqe.prepRecvMultishot(sq.sqes(), sq.next(), c.fd, GROUP, 0, userData(c, RECV));
     }
 
     private void postProvidedSend(Conn c) {
         int head = c.queue[c.queueHead];
         SubmissionQueue sq = sq();
         Sqe.prepSend(sq.sqes(), sq.next(), c.fd, provided.buffer(head >>> 16).address() + c.sent,
-                (head & 0xFFFF) - c.sent, Sockets.MSG_NOSIGNAL, (long) c.id << 2 | SEND);
+                (head & 0xFFFF) - c.sent, Sockets.MSG_NOSIGNAL, userData(c, SEND));
     }
 
     private void postAccept() {
@@ -306,13 +308,17 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
 
     private void postRecv(Conn c) {
         SubmissionQueue sq = sq();
-        Sqe.prepRecv(sq.sqes(), sq.next(), c.fd, c.buffer.address(), BUFFER, 0, (long) c.id << 2 | RECV);
+        Sqe.prepRecv(sq.sqes(), sq.next(), c.fd, c.buffer.address(), BUFFER, 0, userData(c, RECV));
     }
 
     private void postSend(Conn c) {
         SubmissionQueue sq = sq();
         Sqe.prepSend(sq.sqes(), sq.next(), c.fd, c.buffer.address() + c.sent, c.length - c.sent,
-                Sockets.MSG_NOSIGNAL, (long) c.id << 2 | SEND);
+                Sockets.MSG_NOSIGNAL, userData(c, SEND));
+    }
+
+    private static long userData(Conn c, int kind) {
+        return (long) c.id << 2 | kind;
     }
 
     /** A full SQ (more operations between two loops than it holds) is submitted first. */
