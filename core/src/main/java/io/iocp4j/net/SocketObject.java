@@ -631,22 +631,26 @@ public final class SocketObject extends IoObject {
     protected void abortPendingOnClose() {
         boolean connectedStream;
         SocketOperation acceptInto;
-        boolean blockedCalls;
+        boolean shutDown;
         synchronized (this) {
             connectedStream = isStream() && state == State.CONNECTED;
             acceptInto = pendingAcceptInto;
+            // Calls blocked in the kernel need waking (see beginSyncCall). A listener must stop listening now, as
+            // the last handle's close makes it on Windows: its fd lives on until the aborted accepts are back (and,
+            // at exit, until the kernel tears the ring down), and it would complete handshakes all that time.
+            shutDown = syncCalls > 0 || state == State.LISTENING;
             state = State.CLOSED;
             if (networkEvents != null) {
                 networkEvents.close();
             }
-            blockedCalls = syncCalls > 0;
-        }
-        if (blockedCalls) {
-            Sockets.shutdown(fd, Sockets.SHUT_RDWR);  // wakes calls blocked in the kernel (see beginSyncCall)
         }
         cancelPending(null, connectedStream ? NtStatus.STATUS_CONNECTION_ABORTED : NtStatus.STATUS_CANCELLED);
         if (acceptInto != null) {
             acceptInto.target().cancelPending(acceptInto.overlapped(), NtStatus.STATUS_CANCELLED);
+        }
+        if (shutDown) {
+            // After the cancels: the accepts it wakes fail with EINVAL, which then reads as their cancel status.
+            Sockets.shutdown(fd, Sockets.SHUT_RDWR);
         }
     }
 
