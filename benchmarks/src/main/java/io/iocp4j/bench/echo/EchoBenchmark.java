@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <pre>
  * EchoBenchmark [--rounds 3] [--warmup 2] [--seconds 3] [--sizes 64,4096] [--connections 10,100,1000]
- *               [--depths 1,16] [--servers iocp4j,nio2,netty-epoll,netty-io_uring] [--client nio|uring|iocp4j]
+ *               [--depths 1,16] [--servers iocp4j,nio2,netty-epoll,netty-io_uring] [--client uring|nio|iocp4j]
  *               [--server-cpu 0] [--threads 1] [--server-jvm "flags..."] [--logs DIR]
  * </pre>
  */
@@ -48,7 +48,7 @@ public final class EchoBenchmark {
                 }
             }
         }
-        String clientName = a.text("client", "nio");
+        String clientName = a.text("client", "uring");
         LoadGenerator client = LoadGenerator.of(clientName);
         int cpu = a.number("server-cpu", 0);
         int threads = a.number("threads", 1);

@@ -4,6 +4,7 @@ import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Sockets;
 import io.iocp4j.linux.Syscalls;
 import io.iocp4j.uring.CompletionHandler;
+import io.iocp4j.uring.Flags;
 import io.iocp4j.uring.IoUring;
 import io.iocp4j.uring.Sqe;
 import io.iocp4j.uring.SubmissionQueue;
@@ -18,10 +19,10 @@ import java.nio.ByteOrder;
 /**
  * A load generator on a raw io_uring (the project's ring layer, not its IOCP layer): one thread, one recv and at
  * most one send in flight per connection, and one {@code io_uring_enter} per poll for every connection's sends,
- * receives and completions. Same messages, same checks, same timing as {@link NioLoadGenerator}: the cross-check
- * of the default client ({@code --client uring}). Fewer system calls did not make it cheaper per message in
- * ping-pong (each receive that finds no data is parked on an internal poll and finished by task work, a cost the
- * client's CPU pays), and the way it batches changes how much each server gets done per wake-up: run both.
+ * receives and completions. Same messages, same checks, same timing as {@link NioLoadGenerator}. The default client
+ * ({@code --client uring}) because it is the cheaper of the two per message, so it leaves the servers, not itself,
+ * as the limit more often; {@code --client nio} is the cross-check (how a client batches changes how much each
+ * server gets done per wake-up).
  */
 final class RingLoadGenerator extends PolledLoadGenerator implements CompletionHandler {
     private static final long POLL_NANOS = 10_000_000L;
@@ -151,7 +152,12 @@ final class RingLoadGenerator extends PolledLoadGenerator implements CompletionH
     @Override
     protected void begin(String host, int port, Workload w) throws IOException {
         // Between two polls each connection adds at most a receive and a send: the SQ never fills.
-        ring = IoUring.setup(Integer.highestOneBit(2 * w.connections() + 1) * 2, 0);
+        // Single issuer, deferred task work: a server's send that completes one of our receives only queues work
+        // for this thread (no wake-up or interrupt while it runs), as the cheapest native client does. With a plain
+        // ring every such send kicks or wakes this thread, and that cost, paid on the SERVER's CPU in the loopback
+        // send path, grew with how the server batched its sends: it made servers look 1.7x apart (BENCHMARKS.md).
+        ring = IoUring.setup(Integer.highestOneBit(2 * w.connections() + 1) * 2,
+                Flags.IORING_SETUP_SINGLE_ISSUER | Flags.IORING_SETUP_DEFER_TASKRUN);
         address = Arena.ofAuto().allocate(16);
         address.set(ValueLayout.JAVA_SHORT, 0, (short) Sockets.AF_INET);
         address.set(ValueLayout.JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), 2, (short) port);
