@@ -137,6 +137,9 @@ class EndToEndContractTest {
             } else if (action < 80) {
                 shutdown(s.s, random.nextInt(3));  // SD_RECEIVE, SD_SEND or SD_BOTH; may fail, which is fine
             } else {
+                if (action < 85) {
+                    SleepEx(1, true);  // a program waits now and then: completions then also come mid-run
+                }
                 drain();
             }
         }
