@@ -34,9 +34,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 import static io.iocp4j.NtStatus.*;
 import static io.iocp4j.win32.Kernel32.*;
+import static io.iocp4j.win32.MSWSock.*;
 import static io.iocp4j.win32.WinError.*;
 import static io.iocp4j.win32.WinSock2.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -64,6 +66,7 @@ class EndToEndContractTest {
         final long key;
         final SOCKADDR_IN address;  // UDP: where datagrams to it go; TCP: null
         final AtomicBoolean closed = new AtomicBoolean();
+        final List<Call> calls = new ArrayList<>();  // guarded by this
 
         Sock(SOCKET s, Channel channel, long key, SOCKADDR_IN address) {
             this.s = s;
@@ -80,52 +83,179 @@ class EndToEndContractTest {
     /** One overlapped call and what was seen of it; written by the issuer and by whichever thread is notified. */
     private static final class Call {
         final int id;
-        final Sock sock;
-        final boolean send;
+        final String what;
+        final Channel channel;
+        final long key;  // the key its packet must carry
         final int length;
+        final boolean whole;  // a stream send: success means every byte (SEND-3)
         final OVERLAPPED ov = new OVERLAPPED();
         final MemorySegment buffer;  // reachable until the end: the kernel may write into it until the call ends
         volatile int failedAtOnce;  // the WSA error of an immediate failure, 0 otherwise
         final AtomicInteger notifications = new AtomicInteger();
         final Queue<String> seen = new ConcurrentLinkedQueue<>();
 
-        Call(int id, Sock sock, boolean send, int length, MemorySegment buffer) {
+        Call(int id, String what, Channel channel, long key, int length, boolean whole, MemorySegment buffer) {
             this.id = id;
-            this.sock = sock;
-            this.send = send;
+            this.what = what;
+            this.channel = channel;
+            this.key = key;
             this.length = length;
+            this.whole = whole;
             this.buffer = buffer;
+            if (channel == Channel.EVENT) {
+                ov.hEvent = CreateEvent(null, true, false, null);
+            }
+        }
+
+        /** Records how the call returned: an immediate failure, or pending / done at once (a notice follows). */
+        boolean returned(boolean succeededOrPending, int error) {
+            if (!succeededOrPending && error != WSA_IO_PENDING) {
+                failedAtOnce = error;
+            }
+            return failedAtOnce == 0;
         }
 
         boolean accounted() {
-            return failedAtOnce != 0
-                    || (sock.channel == Channel.EVENT ? ov.Internal != STATUS_PENDING : notifications.get() > 0);
+            return failedAtOnce != 0 || (channel == Channel.EVENT ? ov.Internal != STATUS_PENDING : notifications.get() > 0);
         }
 
         @Override
         public String toString() {
-            return "call " + id + " (" + (send ? "send " : "recv ") + length + " B, " + (sock.udp() ? "UDP" : "TCP")
-                    + ", " + sock.channel + ", failed at once: " + failedAtOnce + ", seen: " + seen + ")";
+            return "call " + id + " (" + what + ", " + channel + ", failed at once: " + failedAtOnce + ", seen: " + seen + ")";
         }
     }
 
-    /**
-     * E2E-1's world: sockets of every channel, the calls made on them, and every violation seen, as text (threads
-     * other than the test's record them; the test asserts there are none).
-     */
-    private final class Scenario {
+    /** Every call of a scenario and every violation seen, by whichever thread saw it; the test asserts none. */
+    private final class Ledger {
         final long seed;
         final HANDLE port = t.port();
         /** Found again by their OVERLAPPED, as a C program finds its per-I/O data. */
         final Map<OVERLAPPED, Call> calls = Collections.synchronizedMap(new IdentityHashMap<>());
-        final List<Sock> sockets = new CopyOnWriteArrayList<>();
         final Queue<String> violations = new ConcurrentLinkedQueue<>();
         final AtomicInteger callIds = new AtomicInteger();
+
+        Ledger(long seed) {
+            this.seed = seed;
+        }
+
+        Call call(String what, Channel channel, long key, int length, boolean whole) {
+            Call c = new Call(callIds.getAndIncrement(), what, channel, key, length, whole, t.buffer(Math.max(1, length)));
+            calls.put(c.ov, c);
+            return c;
+        }
+
+        /** Takes one packet (GQCS-3: FALSE with an OVERLAPPED for a failed call); false when the wait timed out. */
+        boolean takePacket(int timeoutMs, DWORDByReference bytes, ULONG_PTRByReference key, OVERLAPPEDByReference ovRef) {
+            boolean ok = GetQueuedCompletionStatus(port, bytes, key, ovRef, timeoutMs);
+            OVERLAPPED ov = ovRef.value;
+            if (ov == null) {
+                if (ok || GetLastError() != WAIT_TIMEOUT) {
+                    violations.add("GQCS " + ok + " without an OVERLAPPED, error " + GetLastError());
+                }
+                return false;
+            }
+            Call c = calls.get(ov);
+            if (c == null) {
+                violations.add("a packet for an OVERLAPPED nobody issued");
+                return true;
+            }
+            if (c.key != key.longValue()) {
+                violations.add("key " + key.longValue() + " for " + c);
+            }
+            if (ok != (ov.Internal == STATUS_SUCCESS)) {
+                violations.add("GQCS " + ok + " with Internal 0x" + Long.toHexString(ov.Internal) + " for " + c);
+            }
+            int error = ok ? 0 : GetLastError();
+            notified(ov, Channel.PORT, error, bytes.value, ok ? "packet ok" : "packet " + error);
+            return true;
+        }
+
+        /** What a lone thread does: takes every queued packet now (handing each to {@code then}), then its routines. */
+        void drainOnThisThread(Consumer<Call> then) {
+            DWORDByReference bytes = new DWORDByReference();
+            ULONG_PTRByReference key = new ULONG_PTRByReference();
+            OVERLAPPEDByReference ovRef = new OVERLAPPEDByReference();
+            while (takePacket(0, bytes, key, ovRef)) {
+                Call c = calls.get(ovRef.value);
+                if (c != null) {
+                    then.accept(c);
+                }
+            }
+            SleepEx(0, true);
+        }
+
         final LPWSAOVERLAPPED_COMPLETION_ROUTINE routine =
                 (error, transferred, ov, flags) -> notified(ov, Channel.ROUTINE, error, transferred, "routine " + error);
 
+        private void notified(OVERLAPPED ov, Channel channel, int error, int transferred, String what) {
+            Call c = calls.get(ov);
+            if (c == null) {
+                violations.add(what + " for an OVERLAPPED nobody issued");
+                return;
+            }
+            c.seen.add(what);
+            int n = c.notifications.incrementAndGet();
+            if (c.channel != channel) {
+                violations.add("through " + channel + ": " + c);
+            }
+            if (c.failedAtOnce != 0) {
+                violations.add("notified after failing at once: " + c);
+            }
+            if (n > 1) {
+                violations.add("notified twice: " + c);
+            }
+            if (error == 0 && c.whole && transferred != c.length) {
+                violations.add("a send that succeeded in part (" + transferred + " B): " + c);
+            }
+            if (transferred < 0 || transferred > c.length) {
+                violations.add(transferred + " B for " + c);
+            }
+        }
+
+        boolean allAccounted() {
+            synchronized (calls) {
+                return calls.values().stream().allMatch(Call::accounted);
+            }
+        }
+
+        /** Once everything is back: each call accounted for exactly once; the mix reached each of {@code channels}. */
+        void check(Channel... channels) {
+            assertEquals(List.of(), List.copyOf(violations), "seed " + seed);
+            for (Call c : calls.values()) {
+                HANDLE event = (HANDLE) c.ov.hEvent;
+                if (c.failedAtOnce != 0) {
+                    assertEquals(0, c.notifications.get(), () -> "seed " + seed + ": notified after failing at once: " + c);
+                    if (event != null) {
+                        assertEquals(WAIT_TIMEOUT, WaitForSingleObject(event, 0),
+                                () -> "seed " + seed + ": event set for a call that failed at once: " + c);
+                    }
+                } else if (event != null) {
+                    assertNotEquals(STATUS_PENDING, c.ov.Internal, () -> "seed " + seed + ": never completed: " + c);
+                    assertEquals(WAIT_OBJECT_0, WaitForSingleObject(event, 0),
+                            () -> "seed " + seed + ": completed without its event: " + c);
+                } else {
+                    assertEquals(1, c.notifications.get(), () -> "seed " + seed + ": " + c);
+                }
+                if (event != null) {
+                    CloseHandle(event);
+                }
+            }
+            for (Channel channel : channels) {
+                assertTrue(calls.values().stream().anyMatch(c -> c.channel == channel && c.failedAtOnce == 0
+                        && c.ov.Internal == STATUS_SUCCESS), () -> "seed " + seed + ": no success through " + channel);
+                assertTrue(calls.values().stream().anyMatch(c -> c.channel == channel && c.failedAtOnce == 0
+                        && c.ov.Internal != STATUS_SUCCESS), () -> "seed " + seed + ": no failure through " + channel);
+            }
+        }
+    }
+
+    /** E2E-1's world: connected pairs and datagram sockets of every channel, used by one thread or several. */
+    private final class Scenario {
+        final Ledger ledger;
+        final List<Sock> sockets = new CopyOnWriteArrayList<>();
+
         Scenario(long seed) {
-            this.seed = seed;
+            ledger = new Ledger(seed);
             Random random = new Random(seed);
             for (int i = 0; i < 6; i++) {
                 addPair(random);
@@ -145,7 +275,7 @@ class EndToEndContractTest {
 
         private Sock associate(Sock s) {
             if (s.channel == Channel.PORT) {
-                assertSame(port, CreateIoCompletionPort(s.s, port, s.key, 0));
+                assertSame(ledger.port, CreateIoCompletionPort(s.s, ledger.port, s.key, 0));
             }
             return s;
         }
@@ -180,13 +310,10 @@ class EndToEndContractTest {
         }
 
         private void issue(Sock s, boolean send, int length) {
-            Call c = new Call(callIds.getAndIncrement(), s, send, length, t.buffer(length));
-            if (s.channel == Channel.EVENT) {
-                c.ov.hEvent = CreateEvent(null, true, false, null);
-            }
-            calls.put(c.ov, c);
+            Call c = ledger.call((send ? "send " : "recv ") + length + " B " + (s.udp() ? "UDP" : "TCP"), s.channel,
+                    s.key, length, send && !s.udp());
             WSABUF[] bufs = SocketTestSupport.bufs(c.buffer);
-            LPWSAOVERLAPPED_COMPLETION_ROUTINE r = s.channel == Channel.ROUTINE ? routine : null;
+            LPWSAOVERLAPPED_COMPLETION_ROUTINE r = s.channel == Channel.ROUTINE ? ledger.routine : null;
             DWORDByReference done = new DWORDByReference();
             int result;
             if (!send) {
@@ -197,16 +324,16 @@ class EndToEndContractTest {
             } else {
                 result = WSASend(s.s, bufs, 1, done, 0, c.ov, r);
             }
-            int error = WSAGetLastError();
-            if (result == SOCKET_ERROR && error != WSA_IO_PENDING) {
-                c.failedAtOnce = error;
+            c.returned(result == 0, WSAGetLastError());
+            synchronized (s) {
+                s.calls.add(c);
             }
         }
 
         private void cancelSome(Sock s, Random random) {
             List<Call> mine;
-            synchronized (calls) {
-                mine = calls.values().stream().filter(c -> c.sock == s && c.failedAtOnce == 0).toList();
+            synchronized (s) {
+                mine = List.copyOf(s.calls);
             }
             OVERLAPPED which = mine.isEmpty() || random.nextBoolean() ? null : mine.get(random.nextInt(mine.size())).ov;
             CancelIoEx(s.s, which);  // FALSE/ERROR_NOT_FOUND when nothing matches: fine
@@ -220,111 +347,13 @@ class EndToEndContractTest {
                 setsockopt(s.s, SOL_SOCKET, SO_LINGER, new LINGER(1, 0), 4);
             }
             if (closesocket(s.s) != 0) {
-                violations.add("closesocket: " + WSAGetLastError());
+                ledger.violations.add("closesocket: " + WSAGetLastError());
             }
         }
 
         void closeAll() {
             for (Sock s : sockets) {
                 close(s, false);
-            }
-        }
-
-        /** Takes one packet (GQCS-3: FALSE with an OVERLAPPED for a failed call); false when the wait timed out. */
-        boolean takePacket(int timeoutMs, DWORDByReference bytes, ULONG_PTRByReference key, OVERLAPPEDByReference ovRef) {
-            boolean ok = GetQueuedCompletionStatus(port, bytes, key, ovRef, timeoutMs);
-            OVERLAPPED ov = ovRef.value;
-            if (ov == null) {
-                if (ok || GetLastError() != WAIT_TIMEOUT) {
-                    violations.add("GQCS " + ok + " without an OVERLAPPED, error " + GetLastError());
-                }
-                return false;
-            }
-            Call c = calls.get(ov);
-            if (c == null) {
-                violations.add("a packet for an OVERLAPPED nobody issued");
-                return true;
-            }
-            if (c.sock.key != key.longValue()) {
-                violations.add("key " + key.longValue() + " for " + c);
-            }
-            if (ok != (ov.Internal == STATUS_SUCCESS)) {
-                violations.add("GQCS " + ok + " with Internal 0x" + Long.toHexString(ov.Internal) + " for " + c);
-            }
-            int error = ok ? 0 : GetLastError();
-            notified(ov, Channel.PORT, error, bytes.value, ok ? "packet ok" : "packet " + error);
-            return true;
-        }
-
-        /** What the test thread does when it is the only one: every queued packet now, then its routines. */
-        void drainOnThisThread() {
-            DWORDByReference bytes = new DWORDByReference();
-            ULONG_PTRByReference key = new ULONG_PTRByReference();
-            OVERLAPPEDByReference ovRef = new OVERLAPPEDByReference();
-            while (takePacket(0, bytes, key, ovRef)) {
-                // next
-            }
-            SleepEx(0, true);
-        }
-
-        private void notified(OVERLAPPED ov, Channel channel, int error, int transferred, String what) {
-            Call c = calls.get(ov);
-            if (c == null) {
-                violations.add(what + " for an OVERLAPPED nobody issued");
-                return;
-            }
-            c.seen.add(what);
-            int n = c.notifications.incrementAndGet();
-            if (c.sock.channel != channel) {
-                violations.add("through " + channel + ": " + c);
-            }
-            if (c.failedAtOnce != 0) {
-                violations.add("notified after failing at once: " + c);
-            }
-            if (n > 1) {
-                violations.add("notified twice: " + c);
-            }
-            if (error == 0 && c.send && !c.sock.udp() && transferred != c.length) {
-                violations.add("a send that succeeded in part (" + transferred + " B): " + c);
-            }
-            if (transferred < 0 || transferred > c.length) {
-                violations.add(transferred + " B for " + c);
-            }
-        }
-
-        boolean allAccounted() {
-            synchronized (calls) {
-                return calls.values().stream().allMatch(Call::accounted);
-            }
-        }
-
-        /** After everything is back: each call accounted for exactly once, and the mix reached every channel. */
-        void check() {
-            assertEquals(List.of(), List.copyOf(violations), "seed " + seed);
-            for (Call c : calls.values()) {
-                HANDLE event = (HANDLE) c.ov.hEvent;
-                if (c.failedAtOnce != 0) {
-                    assertEquals(0, c.notifications.get(), () -> "seed " + seed + ": notified after failing at once: " + c);
-                    if (event != null) {
-                        assertEquals(WAIT_TIMEOUT, WaitForSingleObject(event, 0),
-                                () -> "seed " + seed + ": event set for a call that failed at once: " + c);
-                    }
-                } else if (event != null) {
-                    assertNotEquals(STATUS_PENDING, c.ov.Internal, () -> "seed " + seed + ": never completed: " + c);
-                    assertEquals(WAIT_OBJECT_0, WaitForSingleObject(event, 0),
-                            () -> "seed " + seed + ": completed without its event: " + c);
-                } else {
-                    assertEquals(1, c.notifications.get(), () -> "seed " + seed + ": " + c);
-                }
-                if (event != null) {
-                    CloseHandle(event);
-                }
-            }
-            for (Channel channel : Channel.values()) {
-                assertTrue(calls.values().stream().anyMatch(c -> c.sock.channel == channel && c.failedAtOnce == 0
-                        && c.ov.Internal == STATUS_SUCCESS), () -> "seed " + seed + ": no success through " + channel);
-                assertTrue(calls.values().stream().anyMatch(c -> c.sock.channel == channel && c.failedAtOnce == 0
-                        && c.ov.Internal != STATUS_SUCCESS), () -> "seed " + seed + ": no failure through " + channel);
             }
         }
     }
@@ -341,18 +370,19 @@ class EndToEndContractTest {
     @DisplayName("E2E-1 every overlapped call fails at once without notice or is notified exactly once, through its own channel")
     void accountingInvariant(long seed) {
         Scenario w = new Scenario(seed);
+        Ledger ledger = w.ledger;
         Random random = new Random(seed);
         for (int step = 0; step < 1500; step++) {
-            w.step(random, w::drainOnThisThread);
+            w.step(random, () -> ledger.drainOnThisThread(c -> { }));
         }
         w.closeAll();
-        awaitUntil(w::allAccounted, () -> {
-            w.drainOnThisThread();
+        awaitUntil(ledger::allAccounted, () -> {
+            ledger.drainOnThisThread(c -> { });
             SleepEx(1, true);
         });
         SleepEx(200, true);  // a late duplicate would come now
-        w.drainOnThisThread();
-        w.check();
+        ledger.drainOnThisThread(c -> { });
+        ledger.check(Channel.values());
     }
 
     @ParameterizedTest(name = "seed {0}")
@@ -360,6 +390,7 @@ class EndToEndContractTest {
     @DisplayName("E2E-1 CORE-1 the same with three threads issuing, cancelling and closing on shared sockets and two draining the port")
     void accountingInvariantUnderConcurrency(long seed) throws Exception {
         Scenario w = new Scenario(seed);
+        Ledger ledger = w.ledger;
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
@@ -368,7 +399,7 @@ class EndToEndContractTest {
                 ULONG_PTRByReference key = new ULONG_PTRByReference();
                 OVERLAPPEDByReference ovRef = new OVERLAPPEDByReference();
                 while (!stop.get()) {
-                    w.takePacket(20, bytes, key, ovRef);
+                    ledger.takePacket(20, bytes, key, ovRef);
                 }
             }));
         }
@@ -383,7 +414,7 @@ class EndToEndContractTest {
                         w.step(random, () -> SleepEx(0, true));
                     }
                 } catch (Throwable e) {
-                    w.violations.add(Thread.currentThread().getName() + ": " + e);
+                    ledger.violations.add(Thread.currentThread().getName() + ": " + e);
                 } finally {
                     stepsDone.countDown();
                 }
@@ -395,7 +426,7 @@ class EndToEndContractTest {
         }
         assertTrue(stepsDone.await(60, TimeUnit.SECONDS), "issuers done");
         w.closeAll();
-        awaitUntil(w::allAccounted, () -> SleepEx(1, false));
+        awaitUntil(ledger::allAccounted, () -> SleepEx(1, false));
         Thread.sleep(200);  // a late duplicate would come now
         stop.set(true);
         for (Thread th : issuers) {
@@ -404,7 +435,150 @@ class EndToEndContractTest {
         for (Thread th : workers) {
             th.join();
         }
-        w.check();
+        ledger.check(Channel.values());
+    }
+
+    /** One socket of the lifecycle scenario: an accept target or a connecting client, reused after DisconnectEx. */
+    private final class End {
+        final boolean client;
+        final long key;
+        SOCKET s;
+        boolean busy;  // an AcceptEx, ConnectEx or DisconnectEx is pending on it
+        boolean connected;
+
+        End(boolean client, long key, HANDLE port) {
+            this.client = client;
+            this.key = key;
+            renew(port);
+        }
+
+        void renew(HANDLE port) {
+            s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+            assertSame(port, CreateIoCompletionPort(s, port, key, 0));
+            busy = connected = false;
+        }
+
+        void close(HANDLE port, boolean reset) {
+            if (reset) {
+                setsockopt(s, SOL_SOCKET, SO_LINGER, new LINGER(1, 0), 4);
+            }
+            closesocket(s);
+            renew(port);
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {21, 22, 23})
+    @DisplayName("E2E-1 ACC-7 ACC-10 DISC-3 the same over connection lifecycles: AcceptEx, ConnectEx, DisconnectEx(TF_REUSE_SOCKET) and reuse")
+    void accountingInvariantOverLifecycles(long seed) {
+        Ledger ledger = new Ledger(seed);
+        HANDLE port = ledger.port;
+        SOCKADDR_IN[] at = new SOCKADDR_IN[1];
+        SOCKET listener = t.listener(at);
+        long listenerKey = 1;
+        assertSame(port, CreateIoCompletionPort(listener, port, listenerKey, 0));
+        List<End> ends = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            ends.add(new End(i % 2 == 1, 100 + i, port));
+        }
+        // What each lifecycle call's completion does to its socket (receives and sends change nothing).
+        Map<Call, Consumer<Boolean>> onDone = new IdentityHashMap<>();
+        Consumer<Call> then = c -> {
+            Consumer<Boolean> action = onDone.remove(c);
+            if (action != null) {
+                action.accept(c.ov.Internal == STATUS_SUCCESS);
+            }
+        };
+        Random random = new Random(seed);
+        for (int step = 0; step < 1500; step++) {
+            End e = ends.get(random.nextInt(ends.size()));
+            int action = random.nextInt(100);
+            if (action < 30 && !e.busy && !e.connected) {
+                begin(ledger, onDone, e, listener, listenerKey, at[0], random);
+            } else if (action < 30 && e.connected) {
+                boolean send = random.nextBoolean();
+                int length = 1 + random.nextInt(random.nextBoolean() ? 64 : 65536);
+                Call c = ledger.call((send ? "send " : "recv ") + length + " B", Channel.PORT, e.key, length, send);
+                WSABUF[] bufs = SocketTestSupport.bufs(c.buffer);
+                c.returned((send ? WSASend(e.s, bufs, 1, null, 0, c.ov, null)
+                        : WSARecv(e.s, bufs, 1, null, new DWORDByReference(0), c.ov, null)) == 0, WSAGetLastError());
+            } else if (action < 40 && e.connected && !e.busy) {
+                Call c = ledger.call("DisconnectEx(TF_REUSE_SOCKET)", Channel.PORT, e.key, 0, false);
+                if (c.returned(DisconnectEx(e.s, c.ov, TF_REUSE_SOCKET, 0), WSAGetLastError())) {
+                    e.busy = true;
+                    SOCKET was = e.s;
+                    onDone.put(c, ok -> {
+                        if (e.s == was) {
+                            e.busy = e.connected = false;  // DISC-3: the same handle is fresh again
+                            if (!ok) {
+                                e.close(port, false);
+                            }
+                        }
+                    });
+                }
+            } else if (action < 48) {
+                CancelIoEx(random.nextInt(4) == 0 ? listener : e.s, null);  // FALSE/ERROR_NOT_FOUND is fine
+            } else if (action < 51) {
+                e.close(port, random.nextBoolean());  // its pending calls end aborted; a fresh socket takes its place
+            } else {
+                if (action < 60) {
+                    SleepEx(1, true);
+                }
+                ledger.drainOnThisThread(then);
+            }
+        }
+        closesocket(listener);
+        for (End e : ends) {
+            closesocket(e.s);
+        }
+        awaitUntil(ledger::allAccounted, () -> {
+            ledger.drainOnThisThread(then);
+            SleepEx(1, true);
+        });
+        SleepEx(200, true);  // a late duplicate would come now
+        ledger.drainOnThisThread(then);
+        ledger.check(Channel.PORT);
+        for (String kind : List.of("AcceptEx", "ConnectEx", "DisconnectEx")) {
+            assertTrue(ledger.calls.values().stream().anyMatch(c -> c.what.startsWith(kind)
+                    && c.ov.Internal == STATUS_SUCCESS), () -> "seed " + seed + ": no " + kind + " succeeded");
+        }
+    }
+
+    /** AcceptEx into a server end (its packet carries the listener's key, ACC-7), or ConnectEx from a client end. */
+    private void begin(Ledger ledger, Map<Call, Consumer<Boolean>> onDone, End e, SOCKET listener, long listenerKey,
+                       SOCKADDR_IN address, Random random) {
+        Call c;
+        boolean issued;
+        if (e.client) {
+            int first = random.nextBoolean() ? 0 : 1 + random.nextInt(32);
+            c = ledger.call("ConnectEx with " + first + " B", Channel.PORT, e.key, first, true);
+            bind(e.s, SocketTestSupport.loopback(0), SOCKADDR_IN.SIZE);  // fails (WSAEINVAL) when still bound: fine
+            issued = c.returned(ConnectEx(e.s, address, SOCKADDR_IN.SIZE, first == 0 ? null : c.buffer, first, null,
+                    c.ov), WSAGetLastError());
+        } else {
+            int data = random.nextInt(4) == 0 ? 8 : 0;
+            c = ledger.call("AcceptEx with " + data + " B", Channel.PORT, listenerKey, data, false);
+            MemorySegment out = t.buffer(data + 64);
+            issued = c.returned(AcceptEx(listener, e.s, out, data, 32, 32, null, c.ov), WSAGetLastError());
+        }
+        if (!issued) {
+            return;
+        }
+        e.busy = true;
+        SOCKET was = e.s;
+        onDone.put(c, ok -> {
+            if (e.s != was) {
+                return;  // closed and renewed meanwhile
+            }
+            e.busy = false;
+            if (ok) {
+                e.connected = true;
+                setsockopt(e.s, SOL_SOCKET, e.client ? SO_UPDATE_CONNECT_CONTEXT : SO_UPDATE_ACCEPT_CONTEXT,
+                        e.client ? null : listener, e.client ? 0 : 8);
+            } else {
+                e.close(ledger.port, false);
+            }
+        });
     }
 
     @Test
