@@ -3,6 +3,7 @@ package io.iocp4j.win32.contract;
 import io.iocp4j.win32.DWORDByReference;
 import io.iocp4j.win32.HANDLE;
 import io.iocp4j.win32.LINGER;
+import io.iocp4j.win32.LPOVERLAPPED_COMPLETION_ROUTINE;
 import io.iocp4j.win32.LPWSAOVERLAPPED_COMPLETION_ROUTINE;
 import io.iocp4j.win32.OVERLAPPED;
 import io.iocp4j.win32.OVERLAPPED_ENTRY;
@@ -16,10 +17,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -139,7 +143,11 @@ class EndToEndContractTest {
         }
 
         Call call(String what, Channel channel, long key, int length, boolean whole) {
-            Call c = new Call(callIds.getAndIncrement(), what, channel, key, length, whole, t.buffer(Math.max(1, length)));
+            return call(what, channel, key, length, whole, t.buffer(Math.max(1, length)));
+        }
+
+        Call call(String what, Channel channel, long key, int length, boolean whole, MemorySegment buffer) {
+            Call c = new Call(callIds.getAndIncrement(), what, channel, key, length, whole, buffer);
             calls.put(c.ov, c);
             return c;
         }
@@ -186,6 +194,8 @@ class EndToEndContractTest {
 
         final LPWSAOVERLAPPED_COMPLETION_ROUTINE routine =
                 (error, transferred, ov, flags) -> notified(ov, Channel.ROUTINE, error, transferred, "routine " + error);
+        final LPOVERLAPPED_COMPLETION_ROUTINE fileRoutine =
+                (error, transferred, ov) -> notified(ov, Channel.ROUTINE, error, transferred, "routine " + error);
 
         private void notified(OVERLAPPED ov, Channel channel, int error, int transferred, String what) {
             Call c = calls.get(ov);
@@ -435,6 +445,94 @@ class EndToEndContractTest {
         for (Thread th : workers) {
             th.join();
         }
+        ledger.check(Channel.values());
+    }
+
+    /** One handle of the file scenario; a closed one is replaced by a fresh handle to the same file. */
+    private final class OpenFile {
+        final Path path;
+        final Channel channel;
+        final boolean unbuffered;
+        final HANDLE port;
+        long key;
+        HANDLE h;
+
+        OpenFile(Path path, Channel channel, boolean unbuffered, HANDLE port, long key) {
+            this.path = path;
+            this.channel = channel;
+            this.unbuffered = unbuffered;
+            this.port = port;
+            reopen(key);
+        }
+
+        void reopen(long newKey) {
+            key = newKey;
+            h = CreateFile(path.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
+                    FILE_FLAG_OVERLAPPED | (unbuffered ? FILE_FLAG_NO_BUFFERING : 0), null);
+            assertNotEquals(INVALID_HANDLE_VALUE, h, () -> "CreateFile: " + GetLastError());
+            if (channel == Channel.PORT) {
+                assertSame(port, CreateIoCompletionPort(h, port, key, 0));
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {31, 32, 33})
+    @DisplayName("E2E-1 the same for files: ReadFile, WriteFile, ReadFileEx, WriteFileEx, buffered and unbuffered, with cancels and closes")
+    void accountingInvariantForFiles(long seed, @TempDir Path dir) throws Exception {
+        Ledger ledger = new Ledger(seed);
+        Random random = new Random(seed);
+        List<OpenFile> files = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            Path p = dir.resolve("f" + i);
+            byte[] content = new byte[256 * 1024];
+            random.nextBytes(content);
+            Files.write(p, content);
+            files.add(new OpenFile(p, Channel.values()[i % 3], i >= 3, ledger.port, 100 + i));
+        }
+        long keys = 200;
+        for (int step = 0; step < 1500; step++) {
+            OpenFile f = files.get(random.nextInt(files.size()));
+            int action = random.nextInt(100);
+            if (action < 70) {
+                boolean write = action >= 35;
+                boolean aligned = !f.unbuffered || random.nextInt(5) > 0;  // misaligned unbuffered: refused at once
+                int length = aligned && f.unbuffered ? 4096 * (1 + random.nextInt(16)) : 1 + random.nextInt(65536);
+                long offset = aligned && f.unbuffered ? 4096L * random.nextInt(96) : random.nextInt(384 * 1024);
+                MemorySegment buffer = f.unbuffered ? VirtualAlloc(null, length, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE)
+                        : t.buffer(length);
+                Call c = ledger.call((write ? "write " : "read ") + length + " B at " + offset
+                        + (f.unbuffered ? " unbuffered" : ""), f.channel, f.key, length, write, buffer);
+                c.ov.Offset = (int) offset;
+                boolean r;
+                if (f.channel == Channel.ROUTINE) {
+                    r = write ? WriteFileEx(f.h, buffer, length, c.ov, ledger.fileRoutine)
+                            : ReadFileEx(f.h, buffer, length, c.ov, ledger.fileRoutine);
+                } else {
+                    r = write ? WriteFile(f.h, buffer, length, null, c.ov) : ReadFile(f.h, buffer, length, null, c.ov);
+                }
+                c.returned(r, GetLastError());
+            } else if (action < 78) {
+                CancelIoEx(f.h, null);  // FALSE/ERROR_NOT_FOUND when nothing is pending: fine
+            } else if (action < 82) {
+                CloseHandle(f.h);  // its pending calls still complete, each once
+                f.reopen(keys++);
+            } else {
+                if (action < 90) {
+                    SleepEx(1, true);
+                }
+                ledger.drainOnThisThread(c -> { });
+            }
+        }
+        for (OpenFile f : files) {
+            CloseHandle(f.h);
+        }
+        awaitUntil(ledger::allAccounted, () -> {
+            ledger.drainOnThisThread(c -> { });
+            SleepEx(1, true);
+        });
+        SleepEx(200, true);  // a late duplicate would come now
+        ledger.drainOnThisThread(c -> { });
         ledger.check(Channel.values());
     }
 
