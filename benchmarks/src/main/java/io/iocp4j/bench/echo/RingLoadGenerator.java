@@ -19,10 +19,10 @@ import java.nio.ByteOrder;
 /**
  * A load generator on a raw io_uring (the project's ring layer, not its IOCP layer): one thread, one recv and at
  * most one send in flight per connection, and one {@code io_uring_enter} per poll for every connection's sends,
- * receives and completions. Same messages, same checks, same timing as {@link NioLoadGenerator}. The default client
- * ({@code --client uring}) because it is the cheaper of the two per message, so it leaves the servers, not itself,
- * as the limit more often; {@code --client nio} is the cross-check (how a client batches changes how much each
- * server gets done per wake-up).
+ * receives and completions. Same messages, same checks, same timing as {@link NioLoadGenerator}. It is the default
+ * client ({@code --client uring}): the cheaper of the two per message, it leaves the servers, not itself, as the
+ * limit more often. {@code --client nio} is the cross-check: how a client batches changes how much each server
+ * gets done per wake-up.
  */
 final class RingLoadGenerator extends PolledLoadGenerator implements CompletionHandler {
     private static final long POLL_NANOS = 10_000_000L;
