@@ -48,9 +48,12 @@ import static io.iocp4j.win32.WinSock2.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Section 18's scenarios that cross every part of the facade: the accounting invariant under a random mix of
- * socket calls (E2E-1) and three notification channels served by one thread (E2E-5). E2E-2, the echo server under
- * a thousand clients, is {@link EchoServerScenarioTest}.
+ * Section 18's scenarios that cross every part of the facade. E2E-1, the accounting invariant, is a fuzzer: random
+ * mixes of calls, cancels, closes, resets and shutdowns over sockets of every notification channel (on one thread,
+ * and on three threads with two more draining the port), over connection lifecycles (AcceptEx, ConnectEx,
+ * DisconnectEx and reuse) and over files (buffered and unbuffered); each seed is a fixed program, its timing is
+ * not. E2E-5 serves three notification channels from one thread. E2E-2, the echo server under a thousand clients,
+ * is {@link EchoServerScenarioTest}.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EndToEndContractTest {
@@ -91,7 +94,7 @@ class EndToEndContractTest {
         final Channel channel;
         final long key;  // the key its packet must carry
         final int length;
-        final boolean whole;  // a stream send: success means every byte (SEND-3)
+        final boolean whole;  // a stream send (SEND-2) or a file write: success means every byte
         final OVERLAPPED ov = new OVERLAPPED();
         final MemorySegment buffer;  // reachable until the end: the kernel may write into it until the call ends
         volatile int failedAtOnce;  // the WSA error of an immediate failure, 0 otherwise
@@ -377,7 +380,7 @@ class EndToEndContractTest {
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 4, 5, 6})
-    @DisplayName("E2E-1 every overlapped call fails at once without notice or is notified exactly once, through its own channel")
+    @DisplayName("E2E-1 SEND-2 every overlapped call fails at once without notice or is notified exactly once, through its own channel")
     void accountingInvariant(long seed) {
         Scenario w = new Scenario(seed);
         Ledger ledger = w.ledger;
