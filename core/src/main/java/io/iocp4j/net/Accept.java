@@ -51,6 +51,13 @@ public final class Accept extends SocketOperation {
         this.blocks = blocks;
         this.step = blocksTooSmall ? Step.WAIT_FOR_CONNECTION : Step.ACCEPT;
         issueDirect(listener);
+        if (acceptSocket.isClosing()) {
+            // Closed between the claim and the issue: that close found nothing of ours pending on the listener.
+            listener.cancelPending(overlapped(), NtStatus.STATUS_CANCELLED);
+        }
+        if (!isPending()) {
+            acceptSocket.releaseAcceptClaim(this);  // delivered at once (the listener is closing): end() never ran
+        }
     }
 
     /** Claims {@code acceptSocket} for this operation (ACC-1); false when it is not a fresh, unclaimed socket. */

@@ -544,19 +544,29 @@ public final class SocketObject extends IoObject {
 
     // ---- AcceptEx support ----
 
-    /** Claims this fresh socket as the target of one AcceptEx; false if it is not fresh or already claimed (ACC-1). */
+    /**
+     * Claims this fresh socket as the target of one AcceptEx; false if it is not fresh or already claimed (ACC-1).
+     * The claim holds the fd: the accept runs on the listener, so a close of this socket alone would otherwise let
+     * the fd number go while the accepted connection may still be installed into it (LNX-7).
+     */
     synchronized boolean claimForAccept(SocketOperation op) {
         if (state != State.FRESH || pendingAcceptInto != null || isClosing()) {
             return false;
         }
         pendingAcceptInto = op;
+        holdFd();
         return true;
     }
 
-    synchronized void releaseAcceptClaim(SocketOperation op) {
-        if (pendingAcceptInto == op) {
+    /** Ends {@code op}'s claim, if it still holds it; idempotent. */
+    void releaseAcceptClaim(SocketOperation op) {
+        synchronized (this) {
+            if (pendingAcceptInto != op) {
+                return;
+            }
             pendingAcceptInto = null;
         }
+        letGoOfFd();
     }
 
     /** Whether an AcceptEx targets this socket as its accept socket. */
@@ -575,6 +585,10 @@ public final class SocketObject extends IoObject {
      */
     int installAccepted(int acceptedFd) {
         synchronized (this) {
+            if (isClosing()) {
+                Syscalls.close(acceptedFd);  // accepted just before the close's cancel came: it goes with the socket
+                return -Errno.ECONNABORTED;  // ACC-10: ERROR_CONNECTION_ABORTED
+            }
             int r = Sockets.dup3(acceptedFd, fd, Sockets.O_CLOEXEC);
             Syscalls.close(acceptedFd);
             if (r < 0) {
@@ -645,8 +659,9 @@ public final class SocketObject extends IoObject {
             }
         }
         cancelPending(null, connectedStream ? NtStatus.STATUS_CONNECTION_ABORTED : NtStatus.STATUS_CANCELLED);
-        if (acceptInto != null) {
-            acceptInto.target().cancelPending(acceptInto.overlapped(), NtStatus.STATUS_CANCELLED);
+        IoObject acceptOn = acceptInto == null ? null : acceptInto.target();
+        if (acceptOn != null) {  // null, or a listener it is not pending on, while AcceptEx is still issuing it
+            acceptOn.cancelPending(acceptInto.overlapped(), NtStatus.STATUS_CANCELLED);
         }
         if (shutDown) {
             // After the cancels: the accepts it wakes fail with EINVAL, which then reads as their cancel status.

@@ -39,6 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 import static io.iocp4j.NtStatus.*;
 import static io.iocp4j.win32.Kernel32.*;
@@ -404,28 +405,50 @@ class EndToEndContractTest {
     void accountingInvariantUnderConcurrency(long seed) throws Exception {
         Scenario w = new Scenario(seed);
         Ledger ledger = w.ledger;
+        runConcurrently(ledger, i -> {
+            Random random = new Random(seed * 31 + i);
+            for (int step = 0; step < 1500; step++) {
+                w.step(random, () -> SleepEx(0, true));
+            }
+        }, c -> { }, w::closeAll);
+        ledger.check(Channel.values());
+    }
+
+    /**
+     * Three issuing threads run {@code steps} (given their number) while two workers take the port's packets (each
+     * handed to {@code then}); then {@code closeAll}, and a wait until every call is accounted for. The issuers stay
+     * alive in alertable waits until then: their completion routines run on them. A failure in any thread is
+     * recorded in the ledger.
+     */
+    private static void runConcurrently(Ledger ledger, IntConsumer steps, Consumer<Call> then, Runnable closeAll)
+            throws InterruptedException {
         AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> workers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            workers.add(Thread.ofPlatform().name("e2e-port-" + i).start(() -> {
+            threads.add(Thread.ofPlatform().name("e2e-port-" + i).start(() -> {
                 DWORDByReference bytes = new DWORDByReference();
                 ULONG_PTRByReference key = new ULONG_PTRByReference();
                 OVERLAPPEDByReference ovRef = new OVERLAPPEDByReference();
                 while (!stop.get()) {
-                    ledger.takePacket(20, bytes, key, ovRef);
+                    try {
+                        if (ledger.takePacket(20, bytes, key, ovRef)) {
+                            Call c = ledger.calls.get(ovRef.value);
+                            if (c != null) {
+                                then.accept(c);
+                            }
+                        }
+                    } catch (Throwable e) {
+                        ledger.violations.add(Thread.currentThread().getName() + ": " + e);
+                    }
                 }
             }));
         }
-        // Issuers stay alive, in alertable waits, until everything is back: their completion routines run on them.
         CountDownLatch stepsDone = new CountDownLatch(3);
-        List<Thread> issuers = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Random random = new Random(seed * 31 + i);
-            issuers.add(Thread.ofPlatform().name("e2e-issuer-" + i).start(() -> {
+            int n = i;
+            threads.add(Thread.ofPlatform().name("e2e-issuer-" + i).start(() -> {
                 try {
-                    for (int step = 0; step < 1500; step++) {
-                        w.step(random, () -> SleepEx(0, true));
-                    }
+                    steps.accept(n);
                 } catch (Throwable e) {
                     ledger.violations.add(Thread.currentThread().getName() + ": " + e);
                 } finally {
@@ -438,17 +461,13 @@ class EndToEndContractTest {
             }));
         }
         assertTrue(stepsDone.await(60, TimeUnit.SECONDS), "issuers done");
-        w.closeAll();
+        closeAll.run();
         awaitUntil(ledger::allAccounted, () -> SleepEx(1, false));
         Thread.sleep(200);  // a late duplicate would come now
         stop.set(true);
-        for (Thread th : issuers) {
+        for (Thread th : threads) {
             th.join();
         }
-        for (Thread th : workers) {
-            th.join();
-        }
-        ledger.check(Channel.values());
     }
 
     /** One handle of the file scenario; a closed one is replaced by a fresh handle to the same file. */
@@ -539,10 +558,14 @@ class EndToEndContractTest {
         ledger.check(Channel.values());
     }
 
-    /** One socket of the lifecycle scenario: an accept target or a connecting client, reused after DisconnectEx. */
+    /**
+     * One socket of the lifecycle scenario: an accept target or a connecting client, reused after DisconnectEx. Its
+     * state is guarded by its monitor; calls on it are made outside it, so they race with closes from other threads.
+     */
     private final class End {
         final boolean client;
         final long key;
+        final HANDLE port;
         SOCKET s;
         boolean busy;  // an AcceptEx, ConnectEx or DisconnectEx is pending on it
         boolean connected;
@@ -550,21 +573,156 @@ class EndToEndContractTest {
         End(boolean client, long key, HANDLE port) {
             this.client = client;
             this.key = key;
-            renew(port);
+            this.port = port;
+            renew();
         }
 
-        void renew(HANDLE port) {
+        void renew() {
             s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
             assertSame(port, CreateIoCompletionPort(s, port, key, 0));
             busy = connected = false;
         }
 
-        void close(HANDLE port, boolean reset) {
+        synchronized void close(boolean reset) {
             if (reset) {
                 setsockopt(s, SOL_SOCKET, SO_LINGER, new LINGER(1, 0), 4);
             }
             closesocket(s);
-            renew(port);
+            renew();
+        }
+
+        /** What the completion of a lifecycle call made on {@code was} does to this end. */
+        synchronized void lifecycleDone(SOCKET was, boolean ok, boolean disconnect) {
+            if (s != was) {
+                return;  // closed and renewed meanwhile
+            }
+            busy = false;
+            connected = ok && !disconnect;  // DISC-3: after DisconnectEx the same handle is fresh again
+            if (!ok) {
+                close(false);
+            } else if (connected) {
+                setsockopt(s, SOL_SOCKET, client ? SO_UPDATE_CONNECT_CONTEXT : SO_UPDATE_ACCEPT_CONTEXT,
+                        client ? null : listenerOf(this), client ? 0 : 8);
+            }
+        }
+    }
+
+    private final Map<End, SOCKET> listeners = Collections.synchronizedMap(new IdentityHashMap<>());
+
+    private SOCKET listenerOf(End e) {
+        return listeners.get(e);
+    }
+
+    /** E2E-1 over connection lifecycles: a listener, accept targets and connecting clients, all on one port. */
+    private final class Lifecycles {
+        final Ledger ledger;
+        final SOCKET listener;
+        final SOCKADDR_IN address;
+        final long listenerKey = 1;
+        final List<End> ends = new ArrayList<>();
+        /** What each lifecycle call's completion does to its socket (receives and sends change nothing). */
+        final Map<Call, Consumer<Boolean>> onDone = Collections.synchronizedMap(new IdentityHashMap<>());
+        final Consumer<Call> then = c -> {
+            Consumer<Boolean> action = onDone.remove(c);
+            if (action != null) {
+                action.accept(c.ov.Internal == STATUS_SUCCESS);
+            }
+        };
+
+        Lifecycles(long seed) {
+            ledger = new Ledger(seed);
+            SOCKADDR_IN[] at = new SOCKADDR_IN[1];
+            listener = t.listener(at);
+            address = at[0];
+            assertSame(ledger.port, CreateIoCompletionPort(listener, ledger.port, listenerKey, 0));
+            for (int i = 0; i < 16; i++) {
+                End e = new End(i % 2 == 1, 100 + i, ledger.port);
+                listeners.put(e, listener);
+                ends.add(e);
+            }
+        }
+
+        void step(Random random, Runnable drain) {
+            End e = ends.get(random.nextInt(ends.size()));
+            int action = random.nextInt(100);
+            SOCKET s;
+            boolean begin;
+            boolean open;
+            boolean disconnect;
+            synchronized (e) {
+                s = e.s;
+                open = e.connected;
+                begin = action < 30 && !e.busy && !e.connected;
+                disconnect = action >= 30 && action < 40 && e.connected && !e.busy;
+                if (begin || disconnect) {
+                    e.busy = true;  // claimed here, so that two threads never start a lifecycle call on it at once
+                }
+            }
+            if (begin) {
+                begin(e, s, random);
+            } else if (action < 30 && open) {
+                boolean send = random.nextBoolean();
+                int length = 1 + random.nextInt(random.nextBoolean() ? 64 : 65536);
+                Call c = ledger.call((send ? "send " : "recv ") + length + " B", Channel.PORT, e.key, length, send);
+                WSABUF[] bufs = SocketTestSupport.bufs(c.buffer);
+                c.returned((send ? WSASend(s, bufs, 1, null, 0, c.ov, null)
+                        : WSARecv(s, bufs, 1, null, new DWORDByReference(0), c.ov, null)) == 0, WSAGetLastError());
+            } else if (disconnect) {
+                Call c = ledger.call("DisconnectEx(TF_REUSE_SOCKET)", Channel.PORT, e.key, 0, false);
+                onDone.put(c, ok -> e.lifecycleDone(s, ok, true));
+                if (!c.returned(DisconnectEx(s, c.ov, TF_REUSE_SOCKET, 0), WSAGetLastError())) {
+                    onDone.remove(c);
+                    e.lifecycleDone(s, false, true);
+                }
+            } else if (action < 48) {
+                CancelIoEx(random.nextInt(4) == 0 ? listener : s, null);  // FALSE/ERROR_NOT_FOUND is fine
+            } else if (action < 51) {
+                e.close(random.nextBoolean());  // its pending calls end aborted; a fresh socket takes its place
+            } else {
+                if (action < 60) {
+                    SleepEx(1, true);
+                }
+                drain.run();
+            }
+        }
+
+        /** AcceptEx into a server end (its packet carries the listener's key, ACC-7), or ConnectEx from a client. */
+        private void begin(End e, SOCKET s, Random random) {
+            Call c;
+            if (e.client) {
+                int first = random.nextBoolean() ? 0 : 1 + random.nextInt(32);
+                c = ledger.call("ConnectEx with " + first + " B", Channel.PORT, e.key, first, true);
+                bind(s, SocketTestSupport.loopback(0), SOCKADDR_IN.SIZE);  // fails (WSAEINVAL) when still bound: fine
+                onDone.put(c, ok -> e.lifecycleDone(s, ok, false));
+                c.returned(ConnectEx(s, address, SOCKADDR_IN.SIZE, first == 0 ? null : c.buffer, first, null, c.ov),
+                        WSAGetLastError());
+            } else {
+                int data = random.nextInt(4) == 0 ? 8 : 0;
+                c = ledger.call("AcceptEx with " + data + " B", Channel.PORT, listenerKey, data, false);
+                onDone.put(c, ok -> e.lifecycleDone(s, ok, false));
+                c.returned(AcceptEx(listener, s, t.buffer(data + 64), data, 32, 32, null, c.ov), WSAGetLastError());
+            }
+            if (c.failedAtOnce != 0) {
+                onDone.remove(c);
+                e.lifecycleDone(s, false, false);
+            }
+        }
+
+        void closeAll() {
+            closesocket(listener);
+            for (End e : ends) {
+                synchronized (e) {
+                    closesocket(e.s);
+                }
+            }
+        }
+
+        void check() {
+            ledger.check(Channel.PORT);
+            for (String kind : List.of("AcceptEx", "ConnectEx", "DisconnectEx")) {
+                assertTrue(ledger.calls.values().stream().anyMatch(c -> c.what.startsWith(kind)
+                        && c.ov.Internal == STATUS_SUCCESS), () -> "seed " + ledger.seed + ": no " + kind + " succeeded");
+            }
         }
     }
 
@@ -572,114 +730,35 @@ class EndToEndContractTest {
     @ValueSource(longs = {21, 22, 23})
     @DisplayName("E2E-1 ACC-7 ACC-10 DISC-3 the same over connection lifecycles: AcceptEx, ConnectEx, DisconnectEx(TF_REUSE_SOCKET) and reuse")
     void accountingInvariantOverLifecycles(long seed) {
-        Ledger ledger = new Ledger(seed);
-        HANDLE port = ledger.port;
-        SOCKADDR_IN[] at = new SOCKADDR_IN[1];
-        SOCKET listener = t.listener(at);
-        long listenerKey = 1;
-        assertSame(port, CreateIoCompletionPort(listener, port, listenerKey, 0));
-        List<End> ends = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            ends.add(new End(i % 2 == 1, 100 + i, port));
-        }
-        // What each lifecycle call's completion does to its socket (receives and sends change nothing).
-        Map<Call, Consumer<Boolean>> onDone = new IdentityHashMap<>();
-        Consumer<Call> then = c -> {
-            Consumer<Boolean> action = onDone.remove(c);
-            if (action != null) {
-                action.accept(c.ov.Internal == STATUS_SUCCESS);
-            }
-        };
+        Lifecycles w = new Lifecycles(seed);
+        Ledger ledger = w.ledger;
         Random random = new Random(seed);
         for (int step = 0; step < 1500; step++) {
-            End e = ends.get(random.nextInt(ends.size()));
-            int action = random.nextInt(100);
-            if (action < 30 && !e.busy && !e.connected) {
-                begin(ledger, onDone, e, listener, listenerKey, at[0], random);
-            } else if (action < 30 && e.connected) {
-                boolean send = random.nextBoolean();
-                int length = 1 + random.nextInt(random.nextBoolean() ? 64 : 65536);
-                Call c = ledger.call((send ? "send " : "recv ") + length + " B", Channel.PORT, e.key, length, send);
-                WSABUF[] bufs = SocketTestSupport.bufs(c.buffer);
-                c.returned((send ? WSASend(e.s, bufs, 1, null, 0, c.ov, null)
-                        : WSARecv(e.s, bufs, 1, null, new DWORDByReference(0), c.ov, null)) == 0, WSAGetLastError());
-            } else if (action < 40 && e.connected && !e.busy) {
-                Call c = ledger.call("DisconnectEx(TF_REUSE_SOCKET)", Channel.PORT, e.key, 0, false);
-                if (c.returned(DisconnectEx(e.s, c.ov, TF_REUSE_SOCKET, 0), WSAGetLastError())) {
-                    e.busy = true;
-                    SOCKET was = e.s;
-                    onDone.put(c, ok -> {
-                        if (e.s == was) {
-                            e.busy = e.connected = false;  // DISC-3: the same handle is fresh again
-                            if (!ok) {
-                                e.close(port, false);
-                            }
-                        }
-                    });
-                }
-            } else if (action < 48) {
-                CancelIoEx(random.nextInt(4) == 0 ? listener : e.s, null);  // FALSE/ERROR_NOT_FOUND is fine
-            } else if (action < 51) {
-                e.close(port, random.nextBoolean());  // its pending calls end aborted; a fresh socket takes its place
-            } else {
-                if (action < 60) {
-                    SleepEx(1, true);
-                }
-                ledger.drainOnThisThread(then);
-            }
+            w.step(random, () -> ledger.drainOnThisThread(w.then));
         }
-        closesocket(listener);
-        for (End e : ends) {
-            closesocket(e.s);
-        }
+        w.closeAll();
         awaitUntil(ledger::allAccounted, () -> {
-            ledger.drainOnThisThread(then);
+            ledger.drainOnThisThread(w.then);
             SleepEx(1, true);
         });
         SleepEx(200, true);  // a late duplicate would come now
-        ledger.drainOnThisThread(then);
-        ledger.check(Channel.PORT);
-        for (String kind : List.of("AcceptEx", "ConnectEx", "DisconnectEx")) {
-            assertTrue(ledger.calls.values().stream().anyMatch(c -> c.what.startsWith(kind)
-                    && c.ov.Internal == STATUS_SUCCESS), () -> "seed " + seed + ": no " + kind + " succeeded");
-        }
+        ledger.drainOnThisThread(w.then);
+        w.check();
     }
 
-    /** AcceptEx into a server end (its packet carries the listener's key, ACC-7), or ConnectEx from a client end. */
-    private void begin(Ledger ledger, Map<Call, Consumer<Boolean>> onDone, End e, SOCKET listener, long listenerKey,
-                       SOCKADDR_IN address, Random random) {
-        Call c;
-        boolean issued;
-        if (e.client) {
-            int first = random.nextBoolean() ? 0 : 1 + random.nextInt(32);
-            c = ledger.call("ConnectEx with " + first + " B", Channel.PORT, e.key, first, true);
-            bind(e.s, SocketTestSupport.loopback(0), SOCKADDR_IN.SIZE);  // fails (WSAEINVAL) when still bound: fine
-            issued = c.returned(ConnectEx(e.s, address, SOCKADDR_IN.SIZE, first == 0 ? null : c.buffer, first, null,
-                    c.ov), WSAGetLastError());
-        } else {
-            int data = random.nextInt(4) == 0 ? 8 : 0;
-            c = ledger.call("AcceptEx with " + data + " B", Channel.PORT, listenerKey, data, false);
-            MemorySegment out = t.buffer(data + 64);
-            issued = c.returned(AcceptEx(listener, e.s, out, data, 32, 32, null, c.ov), WSAGetLastError());
-        }
-        if (!issued) {
-            return;
-        }
-        e.busy = true;
-        SOCKET was = e.s;
-        onDone.put(c, ok -> {
-            if (e.s != was) {
-                return;  // closed and renewed meanwhile
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {24, 25, 26})
+    @DisplayName("E2E-1 DISC-3 connection lifecycles with three threads calling and closing and two draining the port")
+    void accountingInvariantOverLifecyclesUnderConcurrency(long seed) throws Exception {
+        Lifecycles w = new Lifecycles(seed);
+        Ledger ledger = w.ledger;
+        runConcurrently(ledger, i -> {
+            Random random = new Random(seed * 31 + i);
+            for (int step = 0; step < 1500; step++) {
+                w.step(random, () -> SleepEx(0, true));
             }
-            e.busy = false;
-            if (ok) {
-                e.connected = true;
-                setsockopt(e.s, SOL_SOCKET, e.client ? SO_UPDATE_CONNECT_CONTEXT : SO_UPDATE_ACCEPT_CONTEXT,
-                        e.client ? null : listener, e.client ? 0 : 8);
-            } else {
-                e.close(ledger.port, false);
-            }
-        });
+        }, w.then, w::closeAll);
+        w.check();
     }
 
     @Test

@@ -14,10 +14,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static io.iocp4j.NtStatus.*;
@@ -422,6 +426,58 @@ class SocketContractTest {
             assertEquals(STATUS_CANCELLED, t.ov.value.Internal);
         }
         assertFalse(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 200));
+    }
+
+    @Test
+    @DisplayName("ACC-10 LNX-7 closing the accept socket of a pending AcceptEx never lets the accept land on a reused fd")
+    void closeAcceptSocketThenConnect(@TempDir Path dir) throws Exception {
+        HANDLE port = t.port();
+        SOCKADDR_IN[] addr = new SOCKADDR_IN[1];
+        SOCKET l = t.listener(addr);
+        CreateIoCompletionPort(l, port, 7L, 0);
+        Path path = dir.resolve("bystander");
+        Files.writeString(path, "bystander");
+        for (int i = 0; i < 200; i++) {
+            SOCKET a = t.tcp();
+            OVERLAPPED ov = new OVERLAPPED();
+            assertFalse(AcceptEx(l, a, t.buffer(64), 0, 32, 32, null, ov));
+            assertEquals(ERROR_IO_PENDING, WSAGetLastError());
+            SOCKET c = t.tcp();
+            CountDownLatch go = new CountDownLatch(1);
+            Thread connector = Thread.ofPlatform().start(() -> {
+                go.countDown();
+                connect(c, addr[0], SOCKADDR_IN.SIZE);  // races with the close and the cancel it starts
+            });
+            go.await();
+            assertEquals(0, closesocket(a));
+            // A file opened now takes the lowest free fd number, the accept socket's if the close let go of it;
+            // a connection accepted before the cancel then lands on that number unless the fd is kept.
+            HANDLE f = CreateFile(path.toString(), GENERIC_READ, 0, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, null);
+            assertNotEquals(INVALID_HANDLE_VALUE, f);
+            connector.join();
+            boolean accepted = GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000);
+            assertSame(ov, t.ov.value, "iteration " + i);
+            int error = accepted ? 0 : GetLastError();  // success: the connection was accepted before the close
+            assertTrue(accepted || error == ERROR_OPERATION_ABORTED || error == ERROR_CONNECTION_ABORTED,
+                    "iteration " + i + ": " + error);
+            MemorySegment content = t.buffer(16);
+            OVERLAPPED read = new OVERLAPPED();
+            read.hEvent = t.track(CreateEvent(null, true, false, null));
+            boolean done = ReadFile(f, content, 16, null, read);
+            assertTrue(done || GetLastError() == ERROR_IO_PENDING, () -> "ReadFile: " + GetLastError());
+            int iteration = i;
+            assertEquals(WAIT_OBJECT_0, WaitForSingleObject((HANDLE) read.hEvent, 5000),
+                    () -> "iteration " + iteration + ": the read never completed: the file's fd was taken over");
+            assertTrue(GetOverlappedResult(f, read, t.bytes, false), () -> "ReadFile: " + GetLastError());
+            assertEquals("bystander", SocketTestSupport.text(content, t.bytes.value), "iteration " + i);
+            CloseHandle(f);
+            closesocket(c);
+            if (error != ERROR_OPERATION_ABORTED) {
+                continue;  // that connection went with the accept socket
+            }
+            SOCKET taken = t.track(accept(l, null, null));  // the one the cancelled accept left in the backlog
+            closesocket(taken);
+        }
     }
 
     @Test
