@@ -98,17 +98,43 @@ public abstract class IoObject {
         cancelPending(null, NtStatus.STATUS_CANCELLED);
     }
 
-    /** Frees the Linux side (closes the fd); called once, after close, when nothing is pending. */
+    /** Frees the Linux side (closes the fd); called once, after close, when nothing is pending or held. */
     protected abstract void release();
 
     private void releaseIfDrained() {
         synchronized (this) {
-            if (!closing || released || firstPending != null) {
+            if (!closing || released || firstPending != null || holders > 0) {
                 return;
             }
             released = true;
         }
         release();
+    }
+
+    /** Users of the fd besides this object's pending operations (see {@link #holdFd}); guarded by this. */
+    private int holders;
+
+    /**
+     * Keeps the fd open for a user that is not one of this object's pending operations (a synchronous call, a
+     * readiness poll, an operation of another object that names this fd: AcceptEx's accept socket, TransmitFile's
+     * file), so that a close cannot free its number, which the next open(2) in the process could be given, while
+     * that user may still name it (LNX-7). Each hold that succeeded ends with one {@link #letGoOfFd}. False once
+     * close has begun (the fd may be gone already).
+     */
+    public final synchronized boolean holdFd() {
+        if (closing) {
+            return false;
+        }
+        holders++;
+        return true;
+    }
+
+    /** Ends a {@link #holdFd}; the last one after the close releases the object. */
+    public final void letGoOfFd() {
+        synchronized (this) {
+            holders--;
+        }
+        releaseIfDrained();
     }
 
     // ---- the object's own event (EVT-6): waited on when an operation had no hEvent ----

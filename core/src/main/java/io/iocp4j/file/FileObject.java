@@ -87,7 +87,7 @@ public final class FileObject extends IoObject {
         return !unbuffered || ((position | length | address) & (SECTOR_SIZE - 1)) == 0;
     }
 
-    /** The fd, for operations in other packages (TransmitFile); valid while an operation on this object is pending. */
+    /** The fd, for operations in other packages (TransmitFile); valid while they hold it ({@link #holdFd}). */
     public int fd() {
         return fd;
     }

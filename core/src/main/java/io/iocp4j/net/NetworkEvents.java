@@ -225,8 +225,10 @@ public final class NetworkEvents {
         if (events == 0) {
             return;
         }
+        if (!socket.holdFd()) {  // until the poll's last CQE: a close must not free the fd number the SQE names
+            return;  // closing: nothing to watch any more
+        }
         poll = new Poll(events, finSeen);
-        socket.holdFd();  // until the poll's last CQE: a close must not free the fd number the SQE names
         socket.engine().submit(poll);
     }
 

@@ -310,26 +310,6 @@ public final class SocketObject extends IoObject {
 
     /** Synchronous calls in progress on this socket; guarded by this. */
     private int syncCalls;
-    /** Users of the fd outside the pending operations: synchronous calls and WSAEventSelect's poll; guarded by this. */
-    private int fdUsers;
-    /** The object was released while the fd still had users: the last of them closes it. */
-    private boolean releaseWhenIdle;
-
-    /** Another user of the fd besides the pending operations (see {@link #release}). */
-    synchronized void holdFd() {
-        fdUsers++;
-    }
-
-    /** A user of the fd is done with it; the last one after the release closes it. */
-    void letGoOfFd() {
-        boolean close;
-        synchronized (this) {
-            close = --fdUsers == 0 && releaseWhenIdle;
-        }
-        if (close) {
-            Syscalls.close(fd);
-        }
-    }
 
     /**
      * Enters a synchronous call, which uses the fd itself: false (the call then fails with EBADF, WSAENOTSOCK) once
@@ -340,11 +320,10 @@ public final class SocketObject extends IoObject {
      */
     boolean beginSyncCall() {
         synchronized (this) {
-            if (isClosing()) {
+            if (!holdFd()) {
                 return false;
             }
             syncCalls++;
-            holdFd();
         }
         io.iocp4j.PortBlocking.begin();
         return true;
@@ -550,11 +529,10 @@ public final class SocketObject extends IoObject {
      * the fd number go while the accepted connection may still be installed into it (LNX-7).
      */
     synchronized boolean claimForAccept(SocketOperation op) {
-        if (state != State.FRESH || pendingAcceptInto != null || isClosing()) {
+        if (state != State.FRESH || pendingAcceptInto != null || !holdFd()) {
             return false;
         }
         pendingAcceptInto = op;
-        holdFd();
         return true;
     }
 
@@ -671,12 +649,6 @@ public final class SocketObject extends IoObject {
 
     @Override
     protected void release() {
-        synchronized (this) {
-            if (fdUsers > 0) {
-                releaseWhenIdle = true;  // the last user closes the fd, so its number cannot be reused under it
-                return;
-            }
-        }
         Syscalls.close(fd);
     }
 

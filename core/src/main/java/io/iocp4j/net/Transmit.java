@@ -37,7 +37,9 @@ public final class Transmit extends SocketOperation {
 
     /**
      * Sends {@code head}, then {@code length} bytes of {@code file} from {@code offset} (file may be null), then
-     * {@code tail}; buffers may be null.
+     * {@code tail}; buffers may be null. The caller has held the file's fd ({@link FileObject#holdFd}): the file is
+     * not this operation's target, so closing its last handle would otherwise free the fd while it is still read;
+     * the operation lets go of it when it ends.
      */
     public void start(SocketObject s, MemorySegment head, int headLength, FileObject file, long offset, long length,
                       MemorySegment tail, int tailLength, boolean disconnect, boolean reuse) {
@@ -55,6 +57,9 @@ public final class Transmit extends SocketOperation {
         this.step = Step.HEAD;
         skipEmptySteps();
         issueOrdered(s, false);
+        if (!isPending()) {
+            letGoOfFile();  // delivered at once (the socket is closing): end() never ran
+        }
     }
 
     /** Moves past steps with nothing to do. */
@@ -147,8 +152,20 @@ public final class Transmit extends SocketOperation {
     private void end(int status) {
         head = null;
         tail = null;
-        file = null;
+        letGoOfFile();
         complete(status, total);
+    }
+
+    /** Gives back the file's fd, held since TransmitFile (see {@link #start}); once, from whichever path ends. */
+    private void letGoOfFile() {
+        FileObject f;
+        synchronized (this) {
+            f = file;
+            file = null;
+        }
+        if (f != null) {
+            f.letGoOfFd();
+        }
     }
 
     @Override

@@ -205,6 +205,9 @@ public final class MSWSock {
         if (op == null) {
             return false;
         }
+        if (file != null && !file.holdFd()) {
+            return LastError.fail(WSAEINVAL);  // its last handle was closed meanwhile
+        }
         op.start(so, b == null ? null : b.Head, b == null ? 0 : b.HeadLength, file, offset, length,
                 b == null ? null : b.Tail, b == null ? 0 : b.TailLength, (dwReserved & TF_DISCONNECT) != 0,
                 (dwReserved & TF_REUSE_SOCKET) != 0);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,6 +70,46 @@ class TransmitFileContractTest {
         assertEquals(0, recv(p[1], t.buffer(4), 4, 0), "TF_DISCONNECT: the peer reads the end");
         assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000));
         assertEquals(expected, t.bytes.value);
+    }
+
+    @Test
+    @DisplayName("TF-1 LNX-7 closing the file's handle while TransmitFile sends it: the transfer still reads that file")
+    void fileClosedWhileSent() throws Exception {
+        int size = 4 << 20;
+        HANDLE f = file("a".repeat(size));
+        HANDLE port = t.port();
+        SOCKET[] p = t.pair();
+        CreateIoCompletionPort(p[0], port, 1L, 0);
+        ExtensionFunctions.FunctionByReference fn = new ExtensionFunctions.FunctionByReference();
+        assertEquals(0, WSAIoctl(p[0], SIO_GET_EXTENSION_FUNCTION_POINTER, WSAID_TRANSMITFILE, 16, fn, 8,
+                new DWORDByReference(), null, null));
+        ExtensionFunctions.LPFN_TRANSMITFILE transmit = (ExtensionFunctions.LPFN_TRANSMITFILE) fn.value;
+        boolean r = transmit.TransmitFile(p[0], f, 0, 0, new OVERLAPPED(), null, 0);
+        assertTrue(r || WSAGetLastError() == ERROR_IO_PENDING);
+        assertTrue(CloseHandle(f));  // as on Windows, the operation keeps the file object: the handle may go
+        // Files opened now take the lowest free fd numbers: the closed handle's, if the close let go of it.
+        Path other = dir.resolve("other.txt");
+        Files.writeString(other, "b".repeat(1 << 16), StandardCharsets.ISO_8859_1);
+        for (int i = 0; i < 4; i++) {
+            t.track(CreateFile(other.toString(), GENERIC_READ, FILE_SHARE_READ, null, OPEN_EXISTING,
+                    FILE_FLAG_OVERLAPPED, null));
+        }
+        StringBuilder received = new StringBuilder();
+        MemorySegment chunk = t.buffer(1 << 16);
+        DWORDByReference ready = new DWORDByReference();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.length() < size && System.nanoTime() < deadline) {  // never blocks: a stalled send must fail
+            assertEquals(0, ioctlsocket(p[1], FIONREAD, ready));
+            if (ready.value > 0) {
+                int n = recv(p[1], chunk, Math.min(ready.value, 1 << 16), 0);
+                assertTrue(n > 0, () -> "recv: " + WSAGetLastError());
+                received.append(SocketTestSupport.text(chunk, n));
+            }
+        }
+        assertEquals(-1, received.indexOf("b"), "bytes of another file were sent");
+        assertEquals(size, received.length(), "bytes received");
+        assertTrue(GetQueuedCompletionStatus(port, t.bytes, t.key, t.ov, 5000), () -> "error " + GetLastError());
+        assertEquals(size, t.bytes.value);
     }
 
     @Test
