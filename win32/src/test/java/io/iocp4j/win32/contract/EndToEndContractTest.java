@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -263,8 +264,52 @@ class EndToEndContractTest {
         }
     }
 
+    /** One of E2E-1's worlds: random steps over its objects, a close of everything, and what it checks at the end. */
+    private interface Mix {
+        Ledger ledger();
+
+        /** One random step of a program; {@code drain} is how the stepping thread takes its notifications. */
+        void step(Random random, Runnable drain);
+
+        void closeAll();
+
+        /** What a port packet for {@code call} does to the world (lifecycle calls change their socket's state). */
+        default void then(Call call) {
+        }
+
+        void check();
+    }
+
+    /** The test thread alone: 1,500 steps, taking its packets and routines as it goes; then all closed. */
+    private static void runOnOneThread(Mix w, long seed) {
+        Random random = new Random(seed);
+        Runnable drain = () -> w.ledger().drainOnThisThread(w::then);
+        for (int step = 0; step < 1500; step++) {
+            w.step(random, drain);
+        }
+        w.closeAll();
+        awaitUntil(w.ledger()::allAccounted, () -> {
+            drain.run();
+            SleepEx(1, true);
+        });
+        SleepEx(200, true);  // a late duplicate would come now
+        drain.run();
+        w.check();
+    }
+
+    /** Three threads of 1,500 steps each, two more taking the port's packets (see {@link #runConcurrently}). */
+    private static void runOnThreads(Mix w, long seed) throws InterruptedException {
+        runConcurrently(w.ledger(), i -> {
+            Random random = new Random(seed * 31 + i);
+            for (int step = 0; step < 1500; step++) {
+                w.step(random, () -> SleepEx(0, true));
+            }
+        }, w::then, w::closeAll);
+        w.check();
+    }
+
     /** E2E-1's world: connected pairs and datagram sockets of every channel, used by one thread or several. */
-    private final class Scenario {
+    private final class Scenario implements Mix {
         final Ledger ledger;
         final List<Sock> sockets = new CopyOnWriteArrayList<>();
 
@@ -294,8 +339,9 @@ class EndToEndContractTest {
             return s;
         }
 
-        /** One random step of a program: a call, a cancel, a close, a reset, a shutdown, or a (short) wait. */
-        void step(Random random, Runnable drain) {
+        /** A call, a cancel, a close, a reset, a shutdown, or a (short) wait. */
+        @Override
+        public void step(Random random, Runnable drain) {
             synchronized (this) {
                 if (sockets.stream().filter(s -> !s.closed.get()).count() < 12) {
                     addPair(random);  // calls on closed handles are part of the mix, but most should meet live sockets
@@ -365,10 +411,21 @@ class EndToEndContractTest {
             }
         }
 
-        void closeAll() {
+        @Override
+        public void closeAll() {
             for (Sock s : sockets) {
                 close(s, false);
             }
+        }
+
+        @Override
+        public Ledger ledger() {
+            return ledger;
+        }
+
+        @Override
+        public void check() {
+            ledger.check(Channel.values());
         }
     }
 
@@ -383,35 +440,14 @@ class EndToEndContractTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6})
     @DisplayName("E2E-1 SEND-2 every overlapped call fails at once without notice or is notified exactly once, through its own channel")
     void accountingInvariant(long seed) {
-        Scenario w = new Scenario(seed);
-        Ledger ledger = w.ledger;
-        Random random = new Random(seed);
-        for (int step = 0; step < 1500; step++) {
-            w.step(random, () -> ledger.drainOnThisThread(c -> { }));
-        }
-        w.closeAll();
-        awaitUntil(ledger::allAccounted, () -> {
-            ledger.drainOnThisThread(c -> { });
-            SleepEx(1, true);
-        });
-        SleepEx(200, true);  // a late duplicate would come now
-        ledger.drainOnThisThread(c -> { });
-        ledger.check(Channel.values());
+        runOnOneThread(new Scenario(seed), seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {11, 12, 13})
     @DisplayName("E2E-1 CORE-1 the same with three threads issuing, cancelling and closing on shared sockets and two draining the port")
     void accountingInvariantUnderConcurrency(long seed) throws Exception {
-        Scenario w = new Scenario(seed);
-        Ledger ledger = w.ledger;
-        runConcurrently(ledger, i -> {
-            Random random = new Random(seed * 31 + i);
-            for (int step = 0; step < 1500; step++) {
-                w.step(random, () -> SleepEx(0, true));
-            }
-        }, c -> { }, w::closeAll);
-        ledger.check(Channel.values());
+        runOnThreads(new Scenario(seed), seed);
     }
 
     /**
@@ -498,42 +534,36 @@ class EndToEndContractTest {
         }
     }
 
-    @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {31, 32, 33})
-    @DisplayName("E2E-1 the same for files: ReadFile, WriteFile, ReadFileEx, WriteFileEx, buffered and unbuffered, with cancels and closes")
-    void accountingInvariantForFiles(long seed, @TempDir Path dir) throws Exception {
-        Ledger ledger = new Ledger(seed);
-        Random random = new Random(seed);
-        List<OpenFile> files = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            Path p = dir.resolve("f" + i);
-            byte[] content = new byte[256 * 1024];
-            random.nextBytes(content);
-            Files.write(p, content);
-            files.add(new OpenFile(p, Channel.values()[i % 3], i >= 3, ledger.port, 100 + i));
-        }
+    /** E2E-1 over files: handles of every channel, half of them unbuffered, on files in a temporary directory. */
+    private final class FileMix implements Mix {
+        final Ledger ledger;
+        final List<OpenFile> files = new ArrayList<>();
         long keys = 200;
-        for (int step = 0; step < 1500; step++) {
+
+        FileMix(long seed, Path dir) throws IOException {
+            ledger = new Ledger(seed);
+            Random random = new Random(seed);
+            for (int i = 0; i < 6; i++) {
+                Path p = dir.resolve("f" + i);
+                byte[] content = new byte[256 * 1024];
+                random.nextBytes(content);
+                Files.write(p, content);
+                files.add(new OpenFile(p, Channel.values()[i % 3], i >= 3, ledger.port, 100 + i));
+            }
+        }
+
+        @Override
+        public Ledger ledger() {
+            return ledger;
+        }
+
+        /** A read or a write at a random place, a cancel, a close (and a fresh handle), or a (short) wait. */
+        @Override
+        public void step(Random random, Runnable drain) {
             OpenFile f = files.get(random.nextInt(files.size()));
             int action = random.nextInt(100);
             if (action < 70) {
-                boolean write = action >= 35;
-                boolean aligned = !f.unbuffered || random.nextInt(5) > 0;  // misaligned unbuffered: refused at once
-                int length = aligned && f.unbuffered ? 4096 * (1 + random.nextInt(16)) : 1 + random.nextInt(65536);
-                long offset = aligned && f.unbuffered ? 4096L * random.nextInt(96) : random.nextInt(384 * 1024);
-                MemorySegment buffer = f.unbuffered ? VirtualAlloc(null, length, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE)
-                        : t.buffer(length);
-                Call c = ledger.call((write ? "write " : "read ") + length + " B at " + offset
-                        + (f.unbuffered ? " unbuffered" : ""), f.channel, f.key, length, write, buffer);
-                c.ov.Offset = (int) offset;
-                boolean r;
-                if (f.channel == Channel.ROUTINE) {
-                    r = write ? WriteFileEx(f.h, buffer, length, c.ov, ledger.fileRoutine)
-                            : ReadFileEx(f.h, buffer, length, c.ov, ledger.fileRoutine);
-                } else {
-                    r = write ? WriteFile(f.h, buffer, length, null, c.ov) : ReadFile(f.h, buffer, length, null, c.ov);
-                }
-                c.returned(r, GetLastError());
+                transfer(f, action >= 35, random);
             } else if (action < 78) {
                 CancelIoEx(f.h, null);  // FALSE/ERROR_NOT_FOUND when nothing is pending: fine
             } else if (action < 82) {
@@ -543,19 +573,47 @@ class EndToEndContractTest {
                 if (action < 90) {
                     SleepEx(1, true);
                 }
-                ledger.drainOnThisThread(c -> { });
+                drain.run();
             }
         }
-        for (OpenFile f : files) {
-            CloseHandle(f.h);
+
+        private void transfer(OpenFile f, boolean write, Random random) {
+            boolean aligned = !f.unbuffered || random.nextInt(5) > 0;  // misaligned unbuffered: refused at once
+            int length = aligned && f.unbuffered ? 4096 * (1 + random.nextInt(16)) : 1 + random.nextInt(65536);
+            long offset = aligned && f.unbuffered ? 4096L * random.nextInt(96) : random.nextInt(384 * 1024);
+            MemorySegment buffer = f.unbuffered ? VirtualAlloc(null, length, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE)
+                    : t.buffer(length);
+            Call c = ledger.call((write ? "write " : "read ") + length + " B at " + offset
+                    + (f.unbuffered ? " unbuffered" : ""), f.channel, f.key, length, write, buffer);
+            c.ov.Offset = (int) offset;
+            boolean r;
+            if (f.channel == Channel.ROUTINE) {
+                r = write ? WriteFileEx(f.h, buffer, length, c.ov, ledger.fileRoutine)
+                        : ReadFileEx(f.h, buffer, length, c.ov, ledger.fileRoutine);
+            } else {
+                r = write ? WriteFile(f.h, buffer, length, null, c.ov) : ReadFile(f.h, buffer, length, null, c.ov);
+            }
+            c.returned(r, GetLastError());
         }
-        awaitUntil(ledger::allAccounted, () -> {
-            ledger.drainOnThisThread(c -> { });
-            SleepEx(1, true);
-        });
-        SleepEx(200, true);  // a late duplicate would come now
-        ledger.drainOnThisThread(c -> { });
-        ledger.check(Channel.values());
+
+        @Override
+        public void closeAll() {
+            for (OpenFile f : files) {
+                CloseHandle(f.h);
+            }
+        }
+
+        @Override
+        public void check() {
+            ledger.check(Channel.values());
+        }
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {31, 32, 33})
+    @DisplayName("E2E-1 the same for files: ReadFile, WriteFile, ReadFileEx, WriteFileEx, buffered and unbuffered, with cancels and closes")
+    void accountingInvariantForFiles(long seed, @TempDir Path dir) throws Exception {
+        runOnOneThread(new FileMix(seed, dir), seed);
     }
 
     /**
@@ -614,7 +672,7 @@ class EndToEndContractTest {
     }
 
     /** E2E-1 over connection lifecycles: a listener, accept targets and connecting clients, all on one port. */
-    private final class Lifecycles {
+    private final class Lifecycles implements Mix {
         final Ledger ledger;
         final SOCKET listener;
         final SOCKADDR_IN address;
@@ -622,12 +680,6 @@ class EndToEndContractTest {
         final List<End> ends = new ArrayList<>();
         /** What each lifecycle call's completion does to its socket (receives and sends change nothing). */
         final Map<Call, Consumer<Boolean>> onDone = Collections.synchronizedMap(new IdentityHashMap<>());
-        final Consumer<Call> then = c -> {
-            Consumer<Boolean> action = onDone.remove(c);
-            if (action != null) {
-                action.accept(c.ov.Internal == STATUS_SUCCESS);
-            }
-        };
 
         Lifecycles(long seed) {
             ledger = new Ledger(seed);
@@ -642,7 +694,21 @@ class EndToEndContractTest {
             }
         }
 
-        void step(Random random, Runnable drain) {
+        @Override
+        public Ledger ledger() {
+            return ledger;
+        }
+
+        @Override
+        public void then(Call c) {
+            Consumer<Boolean> action = onDone.remove(c);
+            if (action != null) {
+                action.accept(c.ov.Internal == STATUS_SUCCESS);
+            }
+        }
+
+        @Override
+        public void step(Random random, Runnable drain) {
             End e = ends.get(random.nextInt(ends.size()));
             int action = random.nextInt(100);
             SOCKET s;
@@ -708,7 +774,8 @@ class EndToEndContractTest {
             }
         }
 
-        void closeAll() {
+        @Override
+        public void closeAll() {
             closesocket(listener);
             for (End e : ends) {
                 synchronized (e) {
@@ -717,7 +784,8 @@ class EndToEndContractTest {
             }
         }
 
-        void check() {
+        @Override
+        public void check() {
             ledger.check(Channel.PORT);
             for (String kind : List.of("AcceptEx", "ConnectEx", "DisconnectEx")) {
                 assertTrue(ledger.calls.values().stream().anyMatch(c -> c.what.startsWith(kind)
@@ -730,35 +798,14 @@ class EndToEndContractTest {
     @ValueSource(longs = {21, 22, 23})
     @DisplayName("E2E-1 ACC-7 ACC-10 DISC-3 the same over connection lifecycles: AcceptEx, ConnectEx, DisconnectEx(TF_REUSE_SOCKET) and reuse")
     void accountingInvariantOverLifecycles(long seed) {
-        Lifecycles w = new Lifecycles(seed);
-        Ledger ledger = w.ledger;
-        Random random = new Random(seed);
-        for (int step = 0; step < 1500; step++) {
-            w.step(random, () -> ledger.drainOnThisThread(w.then));
-        }
-        w.closeAll();
-        awaitUntil(ledger::allAccounted, () -> {
-            ledger.drainOnThisThread(w.then);
-            SleepEx(1, true);
-        });
-        SleepEx(200, true);  // a late duplicate would come now
-        ledger.drainOnThisThread(w.then);
-        w.check();
+        runOnOneThread(new Lifecycles(seed), seed);
     }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {24, 25, 26})
     @DisplayName("E2E-1 DISC-3 connection lifecycles with three threads calling and closing and two draining the port")
     void accountingInvariantOverLifecyclesUnderConcurrency(long seed) throws Exception {
-        Lifecycles w = new Lifecycles(seed);
-        Ledger ledger = w.ledger;
-        runConcurrently(ledger, i -> {
-            Random random = new Random(seed * 31 + i);
-            for (int step = 0; step < 1500; step++) {
-                w.step(random, () -> SleepEx(0, true));
-            }
-        }, w.then, w::closeAll);
-        w.check();
+        runOnThreads(new Lifecycles(seed), seed);
     }
 
     @Test
