@@ -13,6 +13,7 @@ import io.iocp4j.win32.SOCKET;
 import io.iocp4j.win32.ULONGByReference;
 import io.iocp4j.win32.ULONG_PTRByReference;
 import io.iocp4j.win32.WSABUF;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -233,8 +237,11 @@ class EndToEndContractTest {
             }
         }
 
-        /** Once everything is back: each call accounted for exactly once; the mix reached each of {@code channels}. */
-        void check(Channel... channels) {
+        /**
+         * Once everything is back: each call accounted for exactly once. What the mix of world {@code world} reached
+         * (success and failure through each of {@code channels}) is recorded for {@link #everyWorldReachedItsOutcomes}.
+         */
+        void check(String world, Channel... channels) {
             assertEquals(List.of(), List.copyOf(violations), "seed " + seed);
             for (Call c : calls.values()) {
                 HANDLE event = (HANDLE) c.ov.hEvent;
@@ -256,12 +263,36 @@ class EndToEndContractTest {
                 }
             }
             for (Channel channel : channels) {
-                assertTrue(calls.values().stream().anyMatch(c -> c.channel == channel && c.failedAtOnce == 0
-                        && c.ov.Internal == STATUS_SUCCESS), () -> "seed " + seed + ": no success through " + channel);
-                assertTrue(calls.values().stream().anyMatch(c -> c.channel == channel && c.failedAtOnce == 0
-                        && c.ov.Internal != STATUS_SUCCESS), () -> "seed " + seed + ": no failure through " + channel);
+                REQUIRED.add(world + ": success through " + channel);
+                REQUIRED.add(world + ": failure through " + channel);
+            }
+            for (Call c : calls.values()) {
+                if (c.failedAtOnce == 0) {
+                    REACHED.add(world + ": " + (c.ov.Internal == STATUS_SUCCESS ? "success" : "failure") + " through "
+                            + c.channel);
+                    if (c.ov.Internal == STATUS_SUCCESS) {
+                        REACHED.add(world + ": " + c.what.split(" ")[0] + " succeeded");
+                    }
+                }
             }
         }
+    }
+
+    /** The outcomes each world's mix must reach, and those it did, over all the seeds run (see the check below). */
+    private static final Set<String> REQUIRED = ConcurrentHashMap.newKeySet();
+    private static final Set<String> REACHED = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A fuzzer that never reached an outcome tests nothing about it: each world must have made calls that succeeded
+     * and calls that failed through each channel it uses. Checked over all its seeds, not per seed, because which
+     * calls fail depends on timing too (a seed that ran while the ring thread was descheduled had every call of
+     * one channel succeed, once in 750 seeds).
+     */
+    @AfterAll
+    static void everyWorldReachedItsOutcomes() {
+        Set<String> missed = new TreeSet<>(REQUIRED);
+        missed.removeAll(REACHED);
+        assertEquals(Set.of(), missed, "outcomes no seed reached");
     }
 
     /** One of E2E-1's worlds: random steps over its objects, a close of everything, and what it checks at the end. */
@@ -425,7 +456,7 @@ class EndToEndContractTest {
 
         @Override
         public void check() {
-            ledger.check(Channel.values());
+            ledger.check("sockets", Channel.values());
         }
     }
 
@@ -605,7 +636,7 @@ class EndToEndContractTest {
 
         @Override
         public void check() {
-            ledger.check(Channel.values());
+            ledger.check("files", Channel.values());
         }
     }
 
@@ -786,11 +817,10 @@ class EndToEndContractTest {
 
         @Override
         public void check() {
-            ledger.check(Channel.PORT);
-            for (String kind : List.of("AcceptEx", "ConnectEx", "DisconnectEx")) {
-                assertTrue(ledger.calls.values().stream().anyMatch(c -> c.what.startsWith(kind)
-                        && c.ov.Internal == STATUS_SUCCESS), () -> "seed " + ledger.seed + ": no " + kind + " succeeded");
+            for (String kind : List.of("AcceptEx", "ConnectEx", "DisconnectEx(TF_REUSE_SOCKET)")) {
+                REQUIRED.add("lifecycles: " + kind + " succeeded");
             }
+            ledger.check("lifecycles", Channel.PORT);
         }
     }
 
