@@ -702,7 +702,12 @@ class EndToEndContractTest {
         return listeners.get(e);
     }
 
-    /** E2E-1 over connection lifecycles: a listener, accept targets and connecting clients, all on one port. */
+    private static final int FILE_SIZE = 64 * 1024;
+
+    /**
+     * E2E-1 over connection lifecycles: a listener, accept targets and connecting clients, all on one port, and a
+     * file that connected sockets send with TransmitFile.
+     */
     private final class Lifecycles implements Mix {
         final Ledger ledger;
         final SOCKET listener;
@@ -711,9 +716,20 @@ class EndToEndContractTest {
         final List<End> ends = new ArrayList<>();
         /** What each lifecycle call's completion does to its socket (receives and sends change nothing). */
         final Map<Call, Consumer<Boolean>> onDone = Collections.synchronizedMap(new IdentityHashMap<>());
+        /** What TransmitFile sends; its handle is closed and reopened now and then, even while a transfer reads it. */
+        final Path path;
+        volatile HANDLE file;
 
         Lifecycles(long seed) {
             ledger = new Ledger(seed);
+            try {
+                path = Files.createTempFile("e2e-transmit", ".bin");
+                Files.write(path, new byte[FILE_SIZE]);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            path.toFile().deleteOnExit();
+            reopenFile();
             SOCKADDR_IN[] at = new SOCKADDR_IN[1];
             listener = t.listener(at);
             address = at[0];
@@ -765,12 +781,23 @@ class EndToEndContractTest {
                 c.returned((send ? WSASend(s, bufs, 1, null, 0, c.ov, null)
                         : WSARecv(s, bufs, 1, null, new DWORDByReference(0), c.ov, null)) == 0, WSAGetLastError());
             } else if (disconnect) {
-                Call c = ledger.call("DisconnectEx(TF_REUSE_SOCKET)", Channel.PORT, e.key, 0, false);
+                boolean transmit = random.nextBoolean();  // both leave the handle fresh (DISC-3)
+                Call c = transmit
+                        ? ledger.call("TransmitFile(TF_DISCONNECT|TF_REUSE_SOCKET)", Channel.PORT, e.key, FILE_SIZE, true)
+                        : ledger.call("DisconnectEx(TF_REUSE_SOCKET)", Channel.PORT, e.key, 0, false);
                 onDone.put(c, ok -> e.lifecycleDone(s, ok, true));
-                if (!c.returned(DisconnectEx(s, c.ov, TF_REUSE_SOCKET, 0), WSAGetLastError())) {
+                boolean issued = transmit
+                        ? TransmitFile(s, file, 0, 0, c.ov, null, TF_DISCONNECT | TF_REUSE_SOCKET)
+                        : DisconnectEx(s, c.ov, TF_REUSE_SOCKET, 0);
+                if (!c.returned(issued, WSAGetLastError())) {
                     onDone.remove(c);
                     e.lifecycleDone(s, false, true);
                 }
+            } else if (action < 44 && open) {
+                Call c = ledger.call("TransmitFile", Channel.PORT, e.key, FILE_SIZE, true);
+                c.returned(TransmitFile(s, file, 0, 0, c.ov, null, 0), WSAGetLastError());
+            } else if (action < 46) {
+                reopenFile();  // a transfer still reading it keeps the file (TF-1)
             } else if (action < 48) {
                 CancelIoEx(random.nextInt(4) == 0 ? listener : s, null);  // FALSE/ERROR_NOT_FOUND is fine
             } else if (action < 51) {
@@ -805,8 +832,17 @@ class EndToEndContractTest {
             }
         }
 
+        synchronized void reopenFile() {
+            if (file != null) {
+                CloseHandle(file);
+            }
+            file = CreateFile(path.toString(), GENERIC_READ, FILE_SHARE_READ, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED,
+                    null);
+        }
+
         @Override
         public void closeAll() {
+            CloseHandle(file);
             closesocket(listener);
             for (End e : ends) {
                 synchronized (e) {
@@ -817,7 +853,8 @@ class EndToEndContractTest {
 
         @Override
         public void check() {
-            for (String kind : List.of("AcceptEx", "ConnectEx", "DisconnectEx(TF_REUSE_SOCKET)")) {
+            for (String kind : List.of("AcceptEx", "ConnectEx", "DisconnectEx(TF_REUSE_SOCKET)", "TransmitFile",
+                    "TransmitFile(TF_DISCONNECT|TF_REUSE_SOCKET)")) {
                 REQUIRED.add("lifecycles: " + kind + " succeeded");
             }
             ledger.check("lifecycles", Channel.PORT);
@@ -826,7 +863,7 @@ class EndToEndContractTest {
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {21, 22, 23})
-    @DisplayName("E2E-1 ACC-7 ACC-10 DISC-3 the same over connection lifecycles: AcceptEx, ConnectEx, DisconnectEx(TF_REUSE_SOCKET) and reuse")
+    @DisplayName("E2E-1 ACC-7 ACC-10 DISC-3 TF-1 the same over connection lifecycles: AcceptEx, ConnectEx, DisconnectEx and TransmitFile with TF_REUSE_SOCKET, and reuse")
     void accountingInvariantOverLifecycles(long seed) {
         runOnOneThread(new Lifecycles(seed), seed);
     }
