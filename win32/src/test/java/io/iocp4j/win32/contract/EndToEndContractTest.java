@@ -42,6 +42,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
@@ -543,7 +544,7 @@ class EndToEndContractTest {
         final Channel channel;
         final boolean unbuffered;
         final HANDLE port;
-        long key;
+        long key;  // key and h: guarded by this; calls are made outside it, so they race with reopens
         HANDLE h;
 
         OpenFile(Path path, Channel channel, boolean unbuffered, HANDLE port, long key) {
@@ -554,7 +555,11 @@ class EndToEndContractTest {
             reopen(key);
         }
 
-        void reopen(long newKey) {
+        /** Closes the handle (its pending calls still complete, each once) and opens a fresh one. */
+        synchronized void reopen(long newKey) {
+            if (h != null) {
+                CloseHandle(h);
+            }
             key = newKey;
             h = CreateFile(path.toString(), GENERIC_READ | GENERIC_WRITE, 0, null, OPEN_EXISTING,
                     FILE_FLAG_OVERLAPPED | (unbuffered ? FILE_FLAG_NO_BUFFERING : 0), null);
@@ -569,7 +574,7 @@ class EndToEndContractTest {
     private final class FileMix implements Mix {
         final Ledger ledger;
         final List<OpenFile> files = new ArrayList<>();
-        long keys = 200;
+        final AtomicLong keys = new AtomicLong(200);
 
         FileMix(long seed, Path dir) throws IOException {
             ledger = new Ledger(seed);
@@ -592,14 +597,19 @@ class EndToEndContractTest {
         @Override
         public void step(Random random, Runnable drain) {
             OpenFile f = files.get(random.nextInt(files.size()));
+            HANDLE h;
+            long key;
+            synchronized (f) {
+                h = f.h;
+                key = f.key;
+            }
             int action = random.nextInt(100);
             if (action < 70) {
-                transfer(f, action >= 35, random);
+                transfer(f, h, key, action >= 35, random);
             } else if (action < 78) {
-                CancelIoEx(f.h, null);  // FALSE/ERROR_NOT_FOUND when nothing is pending: fine
+                CancelIoEx(h, null);  // FALSE/ERROR_NOT_FOUND when nothing is pending: fine
             } else if (action < 82) {
-                CloseHandle(f.h);  // its pending calls still complete, each once
-                f.reopen(keys++);
+                f.reopen(keys.getAndIncrement());
             } else {
                 if (action < 90) {
                     SleepEx(1, true);
@@ -608,21 +618,21 @@ class EndToEndContractTest {
             }
         }
 
-        private void transfer(OpenFile f, boolean write, Random random) {
+        private void transfer(OpenFile f, HANDLE h, long key, boolean write, Random random) {
             boolean aligned = !f.unbuffered || random.nextInt(5) > 0;  // misaligned unbuffered: refused at once
             int length = aligned && f.unbuffered ? 4096 * (1 + random.nextInt(16)) : 1 + random.nextInt(65536);
             long offset = aligned && f.unbuffered ? 4096L * random.nextInt(96) : random.nextInt(384 * 1024);
             MemorySegment buffer = f.unbuffered ? VirtualAlloc(null, length, MEM_COMMIT | MEM_RESERVE, PAGE_READWRITE)
                     : t.buffer(length);
             Call c = ledger.call((write ? "write " : "read ") + length + " B at " + offset
-                    + (f.unbuffered ? " unbuffered" : ""), f.channel, f.key, length, write, buffer);
+                    + (f.unbuffered ? " unbuffered" : ""), f.channel, key, length, write, buffer);
             c.ov.Offset = (int) offset;
             boolean r;
             if (f.channel == Channel.ROUTINE) {
-                r = write ? WriteFileEx(f.h, buffer, length, c.ov, ledger.fileRoutine)
-                        : ReadFileEx(f.h, buffer, length, c.ov, ledger.fileRoutine);
+                r = write ? WriteFileEx(h, buffer, length, c.ov, ledger.fileRoutine)
+                        : ReadFileEx(h, buffer, length, c.ov, ledger.fileRoutine);
             } else {
-                r = write ? WriteFile(f.h, buffer, length, null, c.ov) : ReadFile(f.h, buffer, length, null, c.ov);
+                r = write ? WriteFile(h, buffer, length, null, c.ov) : ReadFile(h, buffer, length, null, c.ov);
             }
             c.returned(r, GetLastError());
         }
@@ -630,7 +640,9 @@ class EndToEndContractTest {
         @Override
         public void closeAll() {
             for (OpenFile f : files) {
-                CloseHandle(f.h);
+                synchronized (f) {
+                    CloseHandle(f.h);
+                }
             }
         }
 
@@ -645,6 +657,13 @@ class EndToEndContractTest {
     @DisplayName("E2E-1 the same for files: ReadFile, WriteFile, ReadFileEx, WriteFileEx, buffered and unbuffered, with cancels and closes")
     void accountingInvariantForFiles(long seed, @TempDir Path dir) throws Exception {
         runOnOneThread(new FileMix(seed, dir), seed);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {34, 35, 36})
+    @DisplayName("E2E-1 files with three threads reading, writing, cancelling and reopening the same handles and two draining the port")
+    void accountingInvariantForFilesUnderConcurrency(long seed, @TempDir Path dir) throws Exception {
+        runOnThreads(new FileMix(seed, dir), seed);
     }
 
     /**
