@@ -143,6 +143,7 @@ public abstract class OverlappedOperation extends Operation {
     }
 
     private void finish(int status, long bytes, boolean atOnce) {
+        beforeDelivery();
         IoObject t = target;
         IoStatusBlock block = statusBlock;
         Object ov = overlapped;
@@ -168,6 +169,13 @@ public abstract class OverlappedOperation extends Operation {
             }
         }
         wakeResultWaiter();  // last: a waiter that wakes finds the packet queued, the routine queued, the event set
+    }
+
+    /**
+     * Drops what the operation holds (the caller's buffers, an fd held for it) before the caller may see it done;
+     * runs once per issue, on every path to delivery, including an issue refused because the target was closing.
+     */
+    protected void beforeDelivery() {
     }
 
     @Override

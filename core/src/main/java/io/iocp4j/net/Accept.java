@@ -55,9 +55,6 @@ public final class Accept extends SocketOperation {
             // Closed between the claim and the issue: that close found nothing of ours pending on the listener.
             listener.cancelPending(overlapped(), NtStatus.STATUS_CANCELLED);
         }
-        if (!isPending()) {
-            acceptSocket.releaseAcceptClaim(this);  // delivered at once (the listener is closing): end() never ran
-        }
     }
 
     /** Claims {@code acceptSocket} for this operation (ACC-1); false when it is not a fresh, unclaimed socket. */
@@ -83,18 +80,18 @@ public final class Accept extends SocketOperation {
     @Override
     protected boolean onCqe(int res, int flags) {
         if (res < 0) {
-            end(failureStatus(-res), 0);
+            complete(failureStatus(-res), 0);
             return true;
         }
         switch (step) {
             case WAIT_FOR_CONNECTION -> {
-                end(NtStatus.STATUS_BUFFER_TOO_SMALL, 0);
+                complete(NtStatus.STATUS_BUFFER_TOO_SMALL, 0);
                 return true;
             }
             case ACCEPT -> {
                 int r = acceptSocket.installAccepted(res);
                 if (r < 0) {
-                    end(acceptSocket.statusOf(-r), 0);
+                    complete(acceptSocket.statusOf(-r), 0);
                     return true;
                 }
                 if (receiveLength > 0) {
@@ -115,18 +112,14 @@ public final class Accept extends SocketOperation {
         int r = Sockets.getsockname(acceptSocket.fd(), local, lengths.asSlice(4, 4));
         int localLength = r < 0 ? 0 : lengths.get(ValueLayout.JAVA_INT, 4);
         blocks.write(local, localLength, remote, remoteLength);
-        end(NtStatus.STATUS_SUCCESS, bytes);
+        complete(NtStatus.STATUS_SUCCESS, bytes);
         return true;
     }
 
-    private void end(int status, long bytes) {
+    /** The claim (and the accept socket's fd it holds) ends with the operation, however it ends. */
+    @Override
+    protected void beforeDelivery() {
         acceptSocket.releaseAcceptClaim(this);
         output = null;
-        complete(status, bytes);
-    }
-
-    @Override
-    protected void abort(int status) {
-        end(status, 0);
     }
 }

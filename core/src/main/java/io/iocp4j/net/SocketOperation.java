@@ -34,7 +34,6 @@ public abstract class SocketOperation extends OverlappedOperation {
     protected final void complete(int status, long bytes) {
         int d = direction;
         SocketObject s = socket;
-        beforeDelivery();
         finish(status, bytes);
         if (d != NONE) {
             s.directionDone(d == RECEIVE);
@@ -47,10 +46,6 @@ public abstract class SocketOperation extends OverlappedOperation {
      */
     final int failureStatus(int errno) {
         return cancelStatus() != 0 ? cancelStatus() : socket.statusOf(errno);
-    }
-
-    /** Drops references the operation no longer needs, before the caller may see it done. */
-    void beforeDelivery() {
     }
 
     @Override

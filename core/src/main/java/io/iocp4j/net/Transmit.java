@@ -57,9 +57,6 @@ public final class Transmit extends SocketOperation {
         this.step = Step.HEAD;
         skipEmptySteps();
         issueOrdered(s, false);
-        if (!isPending()) {
-            letGoOfFile();  // delivered at once (the socket is closing): end() never ran
-        }
     }
 
     /** Moves past steps with nothing to do. */
@@ -150,21 +147,17 @@ public final class Transmit extends SocketOperation {
     }
 
     private void end(int status) {
-        head = null;
-        tail = null;
-        letGoOfFile();
         complete(status, total);
     }
 
-    /** Gives back the file's fd, held since TransmitFile (see {@link #start}); once, from whichever path ends. */
-    private void letGoOfFile() {
-        FileObject f;
-        synchronized (this) {
-            f = file;
+    /** The file's fd, held since TransmitFile (see {@link #start}), is given back however the operation ends. */
+    @Override
+    protected void beforeDelivery() {
+        head = null;
+        tail = null;
+        if (file != null) {
+            file.letGoOfFd();
             file = null;
-        }
-        if (f != null) {
-            f.letGoOfFd();
         }
     }
 

@@ -50,7 +50,7 @@ public abstract class VectoredOperation extends SocketOperation {
 
     /** Lets go of the caller's buffers: the kernel is done with them. */
     @Override
-    void beforeDelivery() {
+    protected void beforeDelivery() {
         java.util.Arrays.fill(buffers, 0, count, null);
     }
 }
