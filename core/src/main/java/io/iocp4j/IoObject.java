@@ -118,7 +118,7 @@ public abstract class IoObject {
      * Keeps the fd open for a user that is not one of this object's pending operations (a synchronous call, a
      * readiness poll, an operation of another object that names this fd: AcceptEx's accept socket, TransmitFile's
      * file), so that a close cannot free its number, which the next open(2) in the process could be given, while
-     * that user may still name it (LNX-7). Each hold that succeeded ends with one {@link #letGoOfFd}. False once
+     * that user may still name it (LNX-7, LNX-8). Each hold that succeeded ends with one {@link #letGoOfFd}. False once
      * close has begun (the fd may be gone already).
      */
     public final synchronized boolean holdFd() {

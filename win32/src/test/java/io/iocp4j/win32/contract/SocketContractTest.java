@@ -429,7 +429,7 @@ class SocketContractTest {
     }
 
     @Test
-    @DisplayName("ACC-10 LNX-7 closing the accept socket of a pending AcceptEx never lets the accept land on a reused fd")
+    @DisplayName("ACC-10 LNX-7 LNX-8 closing the accept socket of a pending AcceptEx never lets the accept land on a reused fd")
     void closeAcceptSocketThenConnect(@TempDir Path dir) throws Exception {
         HANDLE port = t.port();
         SOCKADDR_IN[] addr = new SOCKADDR_IN[1];

@@ -73,7 +73,7 @@ class TransmitFileContractTest {
     }
 
     @Test
-    @DisplayName("TF-1 LNX-7 closing the file's handle while TransmitFile sends it: the transfer still reads that file")
+    @DisplayName("TF-1 LNX-7 LNX-8 closing the file's handle while TransmitFile sends it: the transfer still reads that file")
     void fileClosedWhileSent() throws Exception {
         int size = 4 << 20;
         HANDLE f = file("a".repeat(size));
