@@ -4,7 +4,6 @@ import io.iocp4j.NtStatus;
 import io.iocp4j.linux.IoVec;
 import io.iocp4j.linux.MsgHdr;
 import io.iocp4j.linux.Sockets;
-import io.iocp4j.uring.Flags;
 import io.iocp4j.uring.PollMasks;
 import io.iocp4j.uring.Sqe;
 import io.iocp4j.uring.SubmissionQueue;
@@ -18,9 +17,6 @@ import java.lang.foreign.MemorySegment;
  * read from MSG_TRUNC (LNX-11). Reusable once delivered.
  */
 public final class Receive extends VectoredOperation {
-    /** Off only to measure what polling first saves (BENCHMARKS.md). */
-    private static final boolean POLL_FIRST = Sqe.POLL_FIRST_KNOWN
-            && Boolean.parseBoolean(System.getProperty("iocp4j.recv.pollFirst", "true"));
     private int linuxFlags;
     private AddressSink addressSink;
     private int resultFlags;
@@ -45,21 +41,15 @@ public final class Receive extends VectoredOperation {
     @Override
     protected boolean prepare(SubmissionQueue sq, long userData) {
         int fd = socket.fd();
-        long sqe = sq.next();
         if (total == 0 && socket.isStream()) {
-            Sqe.prepPollAdd(sq.sqes(), sqe, fd, PollMasks.POLLIN | PollMasks.POLLRDHUP, userData);
-            return true;
-        }
-        if (count == 1 && addressSink == null && socket.isStream()) {
-            Sqe.prepRecv(sq.sqes(), sqe, fd, IoVec.base(iov, 0), (int) total, linuxFlags, userData);
+            Sqe.prepPollAdd(sq.sqes(), sq.next(), fd, PollMasks.POLLIN | PollMasks.POLLRDHUP, userData);
+        } else if (count == 1 && addressSink == null && socket.isStream()) {
+            Sqe.prepRecv(sq.sqes(), sq.next(), fd, IoVec.base(iov, 0), (int) total, linuxFlags, userData);
         } else {
             MsgHdr.set(msg, addressSink == null ? 0 : address.address(), addressSink == null ? 0 : MAX_ADDRESS,
                     iov.address(), count);
             int flags = linuxFlags | (socket.isStream() ? 0 : Sockets.MSG_TRUNC);
-            Sqe.prepRecvmsg(sq.sqes(), sqe, fd, msg.address(), flags, userData);
-        }
-        if (POLL_FIRST && socket.receiveDrained) {
-            Sqe.setPollFirst(sq.sqes(), sqe);  // the usual case of a request-response peer: skip a failed try
+            Sqe.prepRecvmsg(sq.sqes(), sq.next(), fd, msg.address(), flags, userData);
         }
         return true;
     }
@@ -74,7 +64,6 @@ public final class Receive extends VectoredOperation {
             complete(NtStatus.STATUS_SUCCESS, 0);  // readable (or closed): nothing consumed (RECV-4)
             return true;
         }
-        socket.receiveDrained = socket.isStream() && (flags & Flags.IORING_CQE_F_SOCK_NONEMPTY) == 0;
         long bytes = res;
         int status = NtStatus.STATUS_SUCCESS;
         if (!socket.isStream()) {

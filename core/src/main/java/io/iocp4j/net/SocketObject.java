@@ -35,8 +35,6 @@ public final class SocketObject extends IoObject {
     private boolean receiveShutdown;
     private boolean sendShutdown;
     private boolean nonBlocking;
-    /** A hint, written by the ring thread: the last stream receive left the socket empty. */
-    boolean receiveDrained;
     /** WSAEventSelect's record, made on first selection; written under this monitor, read without it on fast paths. */
     private volatile NetworkEvents networkEvents;
     private long connectedAtNanos;

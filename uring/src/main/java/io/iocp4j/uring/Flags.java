@@ -33,8 +33,7 @@ public final class Flags {
     // sqe->len of IORING_OP_POLL_ADD
     public static final int IORING_POLL_ADD_MULTI = 1;            // 5.13
 
-    // sqe->ioprio of IORING_OP_RECV / RECVMSG (and SEND / SENDMSG for POLL_FIRST)
-    public static final int IORING_RECVSEND_POLL_FIRST = 1;       // 5.19: arm the poll without trying first
+    // sqe->ioprio of IORING_OP_RECV / RECVMSG
     public static final int IORING_RECV_MULTISHOT = 1 << 1;       // 6.0: one request, a CQE per arrival
 
     // cqe->flags

@@ -98,18 +98,6 @@ public final class Sqe {
         opFlags(sqes, sqe, msgFlags);
     }
 
-    /** Whether this kernel knows IORING_RECVSEND_POLL_FIRST (5.19; EINVAL before, and no feature bit says so). */
-    public static final boolean POLL_FIRST_KNOWN = KernelInfo.atLeast(5, 19);
-
-    /**
-     * Sets IORING_RECVSEND_POLL_FIRST (only where {@link #POLL_FIRST_KNOWN}) on a receive or send just prepared:
-     * the kernel waits for readiness before its first attempt, which saves that attempt when the caller expects
-     * the socket to be empty (or full).
-     */
-    public static void setPollFirst(MemorySegment sqes, long sqe) {
-        sqes.set(JAVA_SHORT, sqe + SqeLayout.IOPRIO, (short) Flags.IORING_RECVSEND_POLL_FIRST);
-    }
-
     /**
      * A multishot receive (Linux 6.0): one request that posts a CQE (with IORING_CQE_F_MORE while it stays armed)
      * each time data arrives, into a buffer the kernel picks from provided-buffer group {@code group}

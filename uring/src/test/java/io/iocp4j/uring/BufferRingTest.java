@@ -18,12 +18,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/**
- * Receives beyond the plain one, on a real ring and a real TCP connection on 127.0.0.1: provided-buffer rings,
- * multishot receives, poll-first receives and the CQE flag that says the socket still has data.
- */
+/** Provided-buffer rings and multishot receives on a real ring and a real TCP connection on 127.0.0.1. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class BufferRingTest {
     private static final long RECV = 1;
@@ -107,37 +103,6 @@ class BufferRingTest {
         assertTrue(id >= 0, "the CQE names its buffer");
         byte[] bytes = buffers.buffer(id).asSlice(0, cqe.res()).toArray(ValueLayout.JAVA_BYTE);
         return new String(bytes, StandardCharsets.US_ASCII);
-    }
-
-    @Test
-    @DisplayName("issue 6: a poll-first receive waits for data it did not find (and takes data already there); "
-            + "a receive's CQE says whether the socket still has data")
-    void pollFirstReceiveAndSockNonempty() {
-        assumeTrue(Sqe.POLL_FIRST_KNOWN, "IORING_RECVSEND_POLL_FIRST and SOCK_NONEMPTY are Linux 5.19");
-        int[] p = pair();
-        MemorySegment in = arena.allocate(64);
-        SubmissionQueue sq = ring.sq();
-        long sqe = sq.next();
-        Sqe.prepRecv(sq.sqes(), sqe, p[1], in.address(), 64, 0, RECV);
-        Sqe.setPollFirst(sq.sqes(), sqe);
-        ring.submitAndWait(0, 20_000_000L);  // gives a wrongly immediate completion time to show
-        ring.cq().drain((ud, res, flags) -> cqes.add(new Cqe(ud, res, flags)));
-        assertEquals(List.of(), cqes, "nothing to receive yet: the receive waits");
-        send(p[0], "ping");
-        reap(1);
-        Cqe waited = cqes.remove(0);
-        assertEquals(new Cqe(RECV, 4, 0), waited, "woken by the data, took all of it, the socket is empty");
-        assertEquals("ping", in.getString(0, StandardCharsets.US_ASCII).substring(0, 4));
-
-        send(p[0], "abcdefgh");
-        sqe = sq.next();
-        Sqe.prepRecv(sq.sqes(), sqe, p[1], in.address(), 3, 0, RECV);
-        Sqe.setPollFirst(sq.sqes(), sqe);
-        ring.submit();
-        reap(1);
-        Cqe partial = cqes.remove(0);
-        assertEquals(3, partial.res(), "data already there is taken even when the receive polls first");
-        assertTrue((partial.flags() & Flags.IORING_CQE_F_SOCK_NONEMPTY) != 0, "5 bytes left: " + partial);
     }
 
     @Test

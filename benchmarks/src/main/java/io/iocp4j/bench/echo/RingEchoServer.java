@@ -80,8 +80,6 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
         int queueHead;
         int queueSize;
         boolean ended;
-        /** The last receive left the socket empty: the next polls first (see {@link #postRecv}). */
-        boolean drained;
 
         Conn(int id, int fd, boolean ownBuffer) {
             this.id = id;
@@ -177,7 +175,6 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
         if (res <= 0) {
             retire(c);  // its one operation has ended: nothing of the ring names it any more
         } else if (kind == RECV) {
-            c.drained = (flags & Flags.IORING_CQE_F_SOCK_NONEMPTY) == 0;
             c.length = res;
             c.sent = 0;
             postSend(c);
@@ -309,17 +306,9 @@ final class RingEchoServer implements EchoServerHandle, CompletionHandler {
                 ACCEPT);
     }
 
-    /**
-     * After a receive that emptied the socket, the next one asks the kernel to wait for data before it tries: a
-     * request-response peer has not answered yet, so the try would fail. iocp4j's WSARecv does the same.
-     */
     private void postRecv(Conn c) {
         SubmissionQueue sq = sq();
-        long sqe = sq.next();
-        Sqe.prepRecv(sq.sqes(), sqe, c.fd, c.buffer.address(), BUFFER, 0, userData(c, RECV));
-        if (c.drained && Sqe.POLL_FIRST_KNOWN) {
-            Sqe.setPollFirst(sq.sqes(), sqe);
-        }
+        Sqe.prepRecv(sq.sqes(), sq.next(), c.fd, c.buffer.address(), BUFFER, 0, userData(c, RECV));
     }
 
     private void postSend(Conn c) {

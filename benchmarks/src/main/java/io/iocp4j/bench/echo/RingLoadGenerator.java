@@ -42,8 +42,6 @@ final class RingLoadGenerator extends PolledLoadGenerator implements CompletionH
         int sendOffset;
         int sendLength;
         boolean sendBusy;
-        /** The last receive left the socket empty: the next polls first, as the servers' receives do. */
-        boolean drained;
 
         Conn(int id, int fd) {
             super(id);
@@ -100,17 +98,12 @@ final class RingLoadGenerator extends PolledLoadGenerator implements CompletionH
 
         void postReceive() {
             SubmissionQueue sq = sq();
-            long sqe = sq.next();
-            Sqe.prepRecv(sq.sqes(), sqe, fd, in.address() + inFill, (int) in.byteSize() - inFill, 0,
+            Sqe.prepRecv(sq.sqes(), sq.next(), fd, in.address() + inFill, (int) in.byteSize() - inFill, 0,
                     userData(id, RECV));
-            if (drained && Sqe.POLL_FIRST_KNOWN) {
-                Sqe.setPollFirst(sq.sqes(), sqe);
-            }
         }
 
         /** Checks and times every whole echo received, keeps a partial one for the next receive. */
-        void received(int res, int flags) {
-            drained = (flags & Flags.IORING_CQE_F_SOCK_NONEMPTY) == 0;
+        void received(int res) {
             if (res <= 0) {
                 fail(res == 0 ? "server closed a connection" : "recv: " + Errno.name(-res));
                 return;
@@ -217,7 +210,7 @@ final class RingLoadGenerator extends PolledLoadGenerator implements CompletionH
         if ((userData & 1) == SEND) {
             c.sent(res);
         } else {
-            c.received(res, flags);
+            c.received(res);
         }
     }
 
