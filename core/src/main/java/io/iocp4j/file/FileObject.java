@@ -106,9 +106,22 @@ public final class FileObject extends IoObject {
 
     /**
      * A synchronous read or write at the file pointer, which it advances. Returns the bytes transferred (0 at EOF
-     * for a read, as on a synchronous handle, FILE-2) and leaves the NTSTATUS in {@code result}.
+     * for a read, as on a synchronous handle, FILE-2) and leaves the NTSTATUS in {@code result}; holds the fd as
+     * {@link #onHeldFd} does.
      */
     public synchronized long transferAtPointer(MemorySegment buffer, int length, boolean write, SyncResult result) {
+        if (!holdFd()) {
+            result.status = NtStatus.STATUS_INVALID_HANDLE;
+            return 0;
+        }
+        try {
+            return transferHeld(buffer, length, write, result);
+        } finally {
+            letGoOfFd();
+        }
+    }
+
+    private long transferHeld(MemorySegment buffer, int length, boolean write, SyncResult result) {
         long done = 0;
         while (done < length) {
             long r = write
@@ -131,7 +144,10 @@ public final class FileObject extends IoObject {
         return done;
     }
 
-    /** The file pointer after a SetFilePointer-style move; negative results are refused (ERROR_NEGATIVE_SEEK). */
+    /**
+     * The file pointer after a SetFilePointer-style move; -1 if refused: a negative result (ERROR_NEGATIVE_SEEK), or
+     * a move from the end of a file whose size cannot be had (closed).
+     */
     public synchronized long movePointer(long distance, int method) {
         long base = switch (method) {
             case 0 -> 0;
@@ -140,7 +156,7 @@ public final class FileObject extends IoObject {
             default -> throw new IllegalArgumentException("move method " + method);
         };
         long target = base + distance;
-        if (target < 0) {
+        if (base < 0 || target < 0) {
             return -1;
         }
         filePointer = target;
@@ -149,22 +165,44 @@ public final class FileObject extends IoObject {
 
     /** The file's size in bytes, or a negative errno. */
     public long size() {
-        return Files.fileSize(fd);
+        return onHeldFd(FdCall.SIZE, 0);
     }
 
     /** SetEndOfFile: the size becomes the file pointer. Returns 0 or a negative errno (EACCES if read-only). */
     public synchronized int truncateAtPointer() {
-        return writable ? Files.ftruncate(fd, filePointer) : -Errno.EACCES;
+        return writable ? (int) onHeldFd(FdCall.TRUNCATE, 0) : -Errno.EACCES;
     }
 
     /** posix_fadvise over the whole file ({@code Files.POSIX_FADV_*}); returns 0 or a negative errno. */
     public int advise(int advice) {
-        return Files.fadvise(fd, advice);
+        return (int) onHeldFd(FdCall.ADVISE, advice);
     }
 
     /** FlushFileBuffers: fsync, data and metadata. Returns 0 or a negative errno (EACCES if read-only). */
     public int flush() {
-        return writable ? Files.fsync(fd) : -Errno.EACCES;
+        return writable ? (int) onHeldFd(FdCall.FSYNC, 0) : -Errno.EACCES;
+    }
+
+    private enum FdCall { SIZE, TRUNCATE, ADVISE, FSYNC }
+
+    /**
+     * A synchronous call holds the fd (LNX-8): a thread that found this object just before another closed its last
+     * handle gets EBADF, never the file that the next open(2) was given the same number.
+     */
+    private long onHeldFd(FdCall call, int argument) {
+        if (!holdFd()) {
+            return -Errno.EBADF;
+        }
+        try {
+            return switch (call) {
+                case SIZE -> Files.fileSize(fd);
+                case TRUNCATE -> Files.ftruncate(fd, filePointer);
+                case ADVISE -> Files.fadvise(fd, argument);
+                case FSYNC -> Files.fsync(fd);
+            };
+        } finally {
+            letGoOfFd();
+        }
     }
 
     @Override

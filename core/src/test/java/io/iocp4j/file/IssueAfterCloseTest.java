@@ -4,6 +4,7 @@ import io.iocp4j.Completion;
 import io.iocp4j.CompletionPort;
 import io.iocp4j.IoStatusBlock;
 import io.iocp4j.NtStatus;
+import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Files;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -18,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * An operation that reaches a file object after its last handle was closed (another thread closed it between the
- * handle lookup and the issue): the fd may already be closed and its number given to the next open(2), so the
- * operation must never reach the kernel. It is delivered at once as aborted by the close (CAN-6), one packet.
+ * An operation or synchronous call that reaches a file object after its last handle was closed (another thread
+ * closed it between the handle lookup and the call): the fd may already be closed and its number given to the next
+ * open(2), so the call must never reach the kernel. An operation is delivered at once as aborted by the close
+ * (CAN-6), one packet; a synchronous call fails as on an invalid handle.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class IssueAfterCloseTest {
@@ -81,9 +83,45 @@ class IssueAfterCloseTest {
         }
     }
 
+    @Test
+    @DisplayName("LNX-8 synchronous calls on a closed file object fail with EBADF (STATUS_INVALID_HANDLE) and never "
+            + "touch the fd number's next owner")
+    void syncCallsAfterClose() throws Exception {
+        Path first = dir.resolve("first.bin");
+        Path second = dir.resolve("second.bin");
+        java.nio.file.Files.write(first, "first file".getBytes());
+        java.nio.file.Files.write(second, "second file".getBytes());
+        FileObject closed = open(first, false);
+        closed.close();
+        FileObject next = open(second, false);  // most likely given the same fd number
+        try (Arena arena = Arena.ofConfined()) {
+            assertEquals(-Errno.EBADF, closed.size(), "not the next owner's size");
+            assertEquals(-Errno.EBADF, closed.truncateAtPointer(), "the next owner is not truncated");
+            assertEquals(-Errno.EBADF, closed.flush());
+            assertEquals(-Errno.EBADF, closed.advise(Files.POSIX_FADV_SEQUENTIAL));
+            assertEquals(-1, closed.movePointer(0, 2), "no end to seek from");
+            MemorySegment buffer = arena.allocate(16);
+            buffer.fill((byte) '#');
+            for (boolean write : new boolean[] {false, true}) {
+                FileObject.SyncResult result = new FileObject.SyncResult();
+                assertEquals(0, closed.transferAtPointer(buffer, 16, write, result));
+                assertEquals(NtStatus.STATUS_INVALID_HANDLE, result.status);
+            }
+            assertEquals('#', buffer.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 0), "nothing was read");
+            assertEquals("second file", java.nio.file.Files.readString(second), "nothing written or cut");
+            assertEquals(11, next.size(), "the next owner works");
+        } finally {
+            next.close();
+        }
+    }
+
     private static FileObject open(Path p) {
+        return open(p, true);
+    }
+
+    private static FileObject open(Path p, boolean overlapped) {
         int[] errno = new int[1];
-        FileObject f = FileObject.open(p.toString(), Files.O_RDWR, true, false, false, errno);
+        FileObject f = FileObject.open(p.toString(), Files.O_RDWR, overlapped, false, false, errno);
         assertNotNull(f, () -> "open " + p + ": " + errno[0]);
         return f;
     }
