@@ -1,5 +1,6 @@
 package io.iocp4j.cli;
 
+import io.iocp4j.examples.echo.EchoServer;
 import io.iocp4j.examples.echo.IocpEchoServer;
 import io.iocp4j.examples.echo.Nio2EchoServer;
 
@@ -59,13 +60,12 @@ final class DemoServer implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         int threads = Integer.parseInt(args[1]);
-        try (AutoCloseable server = switch (args[0]) {
+        try (EchoServer server = switch (args[0]) {
             case "iocp4j" -> new IocpEchoServer("127.0.0.1", 0, threads);
             case "nio2" -> new Nio2EchoServer("127.0.0.1", 0, threads);
             default -> throw new IllegalArgumentException("unknown server kind: " + args[0]);
         }) {
-            int port = server instanceof IocpEchoServer s ? s.port() : ((Nio2EchoServer) server).port();
-            System.out.println(READY + port);
+            System.out.println(READY + server.port());
             System.out.flush();
             while (System.in.read() >= 0) {
                 // serve until the demo closes our input

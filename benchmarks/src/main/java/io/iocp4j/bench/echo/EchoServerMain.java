@@ -1,5 +1,7 @@
 package io.iocp4j.bench.echo;
 
+import io.iocp4j.examples.echo.EchoServer;
+
 import java.io.IOException;
 import java.util.List;
 
@@ -18,7 +20,7 @@ public final class EchoServerMain {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("kind", "port", "threads", "bind"), List.of());
         ServerKind kind = ServerKind.of(args.text("kind", "iocp4j"));
-        EchoServerHandle server = kind.start(args.text("bind", "127.0.0.1"), args.number("port", 0),
+        EchoServer server = kind.start(args.text("bind", "127.0.0.1"), args.number("port", 0),
                 args.number("threads", 1));
         Thread stopper = new Thread(() -> closeQuietly(server));
         Runtime.getRuntime().addShutdownHook(stopper);
@@ -40,7 +42,7 @@ public final class EchoServerMain {
         }
     }
 
-    private static void closeQuietly(EchoServerHandle server) {
+    private static void closeQuietly(EchoServer server) {
         try {
             server.close();
         } catch (Exception e) {

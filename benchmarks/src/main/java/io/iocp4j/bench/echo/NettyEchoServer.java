@@ -1,5 +1,6 @@
 package io.iocp4j.bench.echo;
 
+import io.iocp4j.examples.echo.EchoServer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -23,7 +24,7 @@ import java.net.InetSocketAddress;
  * A Netty 4.2 echo server on one native transport: the textbook echo handler (write back what is read, flush when
  * the read burst ends) on a {@link MultiThreadIoEventLoopGroup} whose loops accept and serve alike.
  */
-final class NettyEchoServer implements EchoServerHandle {
+final class NettyEchoServer implements EchoServer {
     /** Writes each inbound buffer back unchanged; flushing once per read burst, as Netty's own example does. */
     @ChannelHandler.Sharable
     static final class EchoHandler extends ChannelInboundHandlerAdapter {

@@ -1,5 +1,6 @@
 package io.iocp4j.bench.echo;
 
+import io.iocp4j.examples.echo.EchoServer;
 import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Sockets;
 import io.iocp4j.linux.Syscalls;
@@ -28,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
  * per connection into a ring of provided 16 KiB buffers and echoes straight from them, one send at a time, as
  * Netty's io_uring transport receives. Not part of the library.
  */
-final class RingEchoServer implements EchoServerHandle, CompletionHandler {
+final class RingEchoServer implements EchoServer, CompletionHandler {
     private static final int BUFFER = 16 * 1024;
     private static final int ENTRIES = 4096;
     private static final long LOOP_NANOS = 50_000_000L;

@@ -1,5 +1,6 @@
 package io.iocp4j.bench.echo;
 
+import io.iocp4j.examples.echo.EchoServer;
 import io.iocp4j.examples.echo.IocpEchoServer;
 import io.iocp4j.examples.echo.Nio2EchoServer;
 
@@ -10,42 +11,40 @@ enum ServerKind {
     /** iocp4j: AcceptEx + GetQueuedCompletionStatus port workers (the examples module's IocpEchoServer). */
     IOCP4J("iocp4j") {
         @Override
-        EchoServerHandle start(String bind, int port, int threads) {
-            IocpEchoServer s = new IocpEchoServer(bind, port, threads);
-            return handle(s::port, s::close);
+        EchoServer start(String bind, int port, int threads) {
+            return new IocpEchoServer(bind, port, threads);
         }
     },
     /** The JDK's AsynchronousServerSocketChannel on a fixed thread pool (the examples module's Nio2EchoServer). */
     NIO2("nio2") {
         @Override
-        EchoServerHandle start(String bind, int port, int threads) throws Exception {
-            Nio2EchoServer s = new Nio2EchoServer(bind, port, threads);
-            return handle(s::port, s::close);
+        EchoServer start(String bind, int port, int threads) throws Exception {
+            return new Nio2EchoServer(bind, port, threads);
         }
     },
     NETTY_EPOLL("netty-epoll") {
         @Override
-        EchoServerHandle start(String bind, int port, int threads) throws Exception {
+        EchoServer start(String bind, int port, int threads) throws Exception {
             return NettyEchoServer.epoll(bind, port, threads);
         }
     },
     NETTY_IO_URING("netty-io_uring") {
         @Override
-        EchoServerHandle start(String bind, int port, int threads) throws Exception {
+        EchoServer start(String bind, int port, int threads) throws Exception {
             return NettyEchoServer.ioUring(bind, port, threads);
         }
     },
     /** The reference: one thread straight on the ring layer, no IOCP semantics (RingEchoServer); one thread only. */
     RING_RAW("ring-raw") {
         @Override
-        EchoServerHandle start(String bind, int port, int threads) throws Exception {
+        EchoServer start(String bind, int port, int threads) throws Exception {
             return new RingEchoServer(bind, port, RingEchoServer.Receives.AFTER_SEND);
         }
     },
     /** As ring-raw, with one multishot receive per connection into provided buffers (as Netty io_uring does). */
     RING_MULTISHOT("ring-multishot") {
         @Override
-        EchoServerHandle start(String bind, int port, int threads) throws Exception {
+        EchoServer start(String bind, int port, int threads) throws Exception {
             return new RingEchoServer(bind, port, RingEchoServer.Receives.MULTISHOT);
         }
     };
@@ -57,29 +56,11 @@ enum ServerKind {
     }
 
     /** Binds {@code bind}:{@code port} (0: ephemeral) and serves with {@code threads} threads until closed. */
-    abstract EchoServerHandle start(String bind, int port, int threads) throws Exception;
+    abstract EchoServer start(String bind, int port, int threads) throws Exception;
 
     static ServerKind of(String label) {
         return Arrays.stream(values()).filter(k -> k.label.equals(label)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown server kind '" + label + "' (known: "
                         + String.join(", ", Arrays.stream(values()).map(k -> k.label).toList()) + ")"));
-    }
-
-    private interface PortSource {
-        int port() throws Exception;
-    }
-
-    private static EchoServerHandle handle(PortSource port, AutoCloseable closer) {
-        return new EchoServerHandle() {
-            @Override
-            public int port() throws Exception {
-                return port.port();
-            }
-
-            @Override
-            public void close() throws Exception {
-                closer.close();
-            }
-        };
     }
 }

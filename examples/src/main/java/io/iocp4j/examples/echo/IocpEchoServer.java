@@ -25,7 +25,7 @@ import static io.iocp4j.win32.WinSock2.*;
  * Buffers start small and grow once a receive fills one: a connection that streams is then read in large pieces
  * (fewer operations per byte), while the many that exchange short messages keep little memory.
  */
-public final class IocpEchoServer implements AcceptExServer.Handler, AutoCloseable {
+public final class IocpEchoServer implements AcceptExServer.Handler, EchoServer {
     private static final int INITIAL_BUFFER = 16 * 1024;
     private static final int LARGE_BUFFER = 64 * 1024;
     private static final int ACCEPTS = 64;
@@ -72,6 +72,7 @@ public final class IocpEchoServer implements AcceptExServer.Handler, AutoCloseab
         server.start(ACCEPTS, threads, "echo-worker", this);
     }
 
+    @Override
     public int port() {
         return server.port();
     }

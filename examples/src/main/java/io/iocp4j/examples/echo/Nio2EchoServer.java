@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * The JDK's own completion-style echo server (NIO.2 AsynchronousServerSocketChannel on its epoll port), the
  * reference the demo and the benchmarks compare with: the same read-then-write loop per connection.
  */
-public final class Nio2EchoServer implements AutoCloseable {
+public final class Nio2EchoServer implements EchoServer {
     private static final int BUFFER_SIZE = 16 * 1024;
 
     private final AsynchronousChannelGroup group;
@@ -47,6 +47,7 @@ public final class Nio2EchoServer implements AutoCloseable {
         });
     }
 
+    @Override
     public int port() throws IOException {
         return ((InetSocketAddress) server.getLocalAddress()).getPort();
     }
