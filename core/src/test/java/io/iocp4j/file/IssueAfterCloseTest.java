@@ -6,6 +6,7 @@ import io.iocp4j.IoStatusBlock;
 import io.iocp4j.NtStatus;
 import io.iocp4j.linux.Errno;
 import io.iocp4j.linux.Files;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,6 +29,15 @@ import static org.junit.jupiter.api.Assertions.*;
 class IssueAfterCloseTest {
     @TempDir
     Path dir;
+    /** Opened, then closed: its fd number goes to the next open, most likely {@link #second}'s. */
+    private Path first;
+    private Path second;
+
+    @BeforeEach
+    void twoFiles() throws Exception {
+        first = java.nio.file.Files.writeString(dir.resolve("first.bin"), "first file");
+        second = java.nio.file.Files.writeString(dir.resolve("second.bin"), "second file");
+    }
 
     /** Records what the operation published. */
     private static final class Block implements IoStatusBlock {
@@ -50,10 +60,6 @@ class IssueAfterCloseTest {
     @DisplayName("CAN-6 LNX-8 a read or write issued on a closed file object is aborted with one packet and never "
             + "touches the fd number's next owner")
     void issueAfterClose() throws Exception {
-        Path first = dir.resolve("first.bin");
-        Path second = dir.resolve("second.bin");
-        java.nio.file.Files.write(first, "first file".getBytes());
-        java.nio.file.Files.write(second, "second file".getBytes());
         try (CompletionPort port = CompletionPort.open(1); Arena arena = Arena.ofConfined()) {
             for (boolean write : new boolean[] {false, true}) {
                 FileObject closed = open(first);
@@ -87,10 +93,6 @@ class IssueAfterCloseTest {
     @DisplayName("LNX-8 synchronous calls on a closed file object fail with EBADF (STATUS_INVALID_HANDLE) and never "
             + "touch the fd number's next owner")
     void syncCallsAfterClose() throws Exception {
-        Path first = dir.resolve("first.bin");
-        Path second = dir.resolve("second.bin");
-        java.nio.file.Files.write(first, "first file".getBytes());
-        java.nio.file.Files.write(second, "second file".getBytes());
         FileObject closed = open(first, false);
         closed.close();
         FileObject next = open(second, false);  // most likely given the same fd number
