@@ -27,6 +27,14 @@ public final class MSWSock {
     private MSWSock() {
     }
 
+    /** {@link SocketApi#begin}, and the byte count reads 0 until the completion says otherwise. */
+    private static SocketObject begin(HANDLE s, OVERLAPPED overlapped) {
+        if (overlapped != null) {
+            overlapped.InternalHigh = 0;
+        }
+        return SocketApi.begin(s, overlapped);
+    }
+
     /**
      * Accepts a connection on {@code sListenSocket} into the pre-created {@code sAcceptSocket} (ACC-1..11). The output
      * buffer holds {@code [data R][local block L][remote block M]}; read the addresses with GetAcceptExSockaddrs.
@@ -35,11 +43,7 @@ public final class MSWSock {
     public static boolean AcceptEx(SOCKET sListenSocket, SOCKET sAcceptSocket, MemorySegment lpOutputBuffer,
                                    int dwReceiveDataLength, int dwLocalAddressLength, int dwRemoteAddressLength,
                                    DWORDByReference lpdwBytesReceived, OVERLAPPED lpOverlapped) {
-        if (lpOverlapped != null) {
-            lpOverlapped.markPending();
-            lpOverlapped.InternalHigh = 0;
-        }
-        SocketObject listener = SocketApi.socket(sListenSocket);
+        SocketObject listener = begin(sListenSocket, lpOverlapped);
         if (listener == null) {
             return false;
         }
@@ -125,11 +129,7 @@ public final class MSWSock {
      */
     public static boolean ConnectEx(SOCKET s, sockaddr name, int namelen, MemorySegment lpSendBuffer,
                                     int dwSendDataLength, DWORDByReference lpdwBytesSent, OVERLAPPED lpOverlapped) {
-        if (lpOverlapped != null) {
-            lpOverlapped.markPending();
-            lpOverlapped.InternalHigh = 0;
-        }
-        SocketObject so = SocketApi.socket(s);
+        SocketObject so = begin(s, lpOverlapped);
         if (so == null) {
             return false;
         }
@@ -171,11 +171,7 @@ public final class MSWSock {
     public static boolean TransmitFile(SOCKET hSocket, HANDLE hFile, int nNumberOfBytesToWrite,
                                        int nNumberOfBytesPerSend, OVERLAPPED lpOverlapped,
                                        TRANSMIT_FILE_BUFFERS lpTransmitBuffers, int dwReserved) {
-        if (lpOverlapped != null) {
-            lpOverlapped.markPending();
-            lpOverlapped.InternalHigh = 0;
-        }
-        SocketObject so = SocketApi.socket(hSocket);
+        SocketObject so = begin(hSocket, lpOverlapped);
         if (so == null) {
             return false;
         }
@@ -228,11 +224,7 @@ public final class MSWSock {
      * ConnectEx again, keeping its handle, association and key. Without an OVERLAPPED it is synchronous.
      */
     public static boolean DisconnectEx(SOCKET s, OVERLAPPED lpOverlapped, int dwFlags, int dwReserved) {
-        if (lpOverlapped != null) {
-            lpOverlapped.markPending();
-            lpOverlapped.InternalHigh = 0;
-        }
-        SocketObject so = SocketApi.socket(s);
+        SocketObject so = begin(s, lpOverlapped);
         if (so == null) {
             return false;
         }

@@ -3,6 +3,7 @@ package io.iocp4j.win32;
 import io.iocp4j.CompletionRoutine;
 import io.iocp4j.linux.Sockets;
 import io.iocp4j.net.SocketObject;
+import io.iocp4j.net.VectoredOperation;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -32,6 +33,39 @@ final class SocketApi {
     }
 
     /** Sets the WSA error and returns SOCKET_ERROR. */
+    /**
+     * Where every overlapped socket call begins: its OVERLAPPED reads as pending from the start, even when the call
+     * then fails at once; then the socket, or null with WSAENOTSOCK set.
+     */
+    static SocketObject begin(HANDLE s, OVERLAPPED overlapped) {
+        if (overlapped != null) {
+            overlapped.markPending();
+        }
+        return socket(s);
+    }
+
+    /** {@link #begin} for a call that moves data through WSABUFs, which are checked too; null with the error set. */
+    static SocketObject beginTransfer(HANDLE s, WSABUF[] buffers, int count, OVERLAPPED overlapped) {
+        SocketObject so = begin(s, overlapped);
+        if (so == null) {
+            return null;
+        }
+        int bad = checkBuffers(buffers, count);
+        if (bad != 0) {
+            fail(bad);
+            return null;
+        }
+        return so;
+    }
+
+    /** Gives an overlapped receive or send the caller's buffer list (already checked by {@link #beginTransfer}). */
+    static void giveBuffers(VectoredOperation op, WSABUF[] buffers, int count) {
+        op.buffers(count);
+        for (int i = 0; i < count; i++) {
+            op.buffer(i, buffers[i].buf, buffers[i].len);
+        }
+    }
+
     static int fail(int wsaError) {
         LastError.set(wsaError);
         return WinSock2.SOCKET_ERROR;

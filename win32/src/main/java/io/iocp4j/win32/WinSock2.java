@@ -755,16 +755,9 @@ public final class WinSock2 {
                                   DWORDByReference lpNumberOfBytesRecvd, DWORDByReference lpFlags, sockaddr lpFrom,
                                   INTByReference lpFromlen, OVERLAPPED lpOverlapped,
                                   LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
-        if (lpOverlapped != null) {
-            lpOverlapped.markPending();
-        }
-        SocketObject so = SocketApi.socket(s);
+        SocketObject so = SocketApi.beginTransfer(s, lpBuffers, dwBufferCount, lpOverlapped);
         if (so == null) {
             return SOCKET_ERROR;
-        }
-        int bad = SocketApi.checkBuffers(lpBuffers, dwBufferCount);
-        if (bad != 0) {
-            return SocketApi.fail(bad);
         }
         if (lpFlags == null) {
             return SocketApi.fail(WSAEFAULT);
@@ -791,10 +784,7 @@ public final class WinSock2 {
         if (op == null) {
             return SOCKET_ERROR;
         }
-        op.buffers(dwBufferCount);
-        for (int i = 0; i < dwBufferCount; i++) {
-            op.buffer(i, lpBuffers[i].buf, lpBuffers[i].len);
-        }
+        SocketApi.giveBuffers(op, lpBuffers, dwBufferCount);
         op.start(so, linuxFlags, wantsAddress ? (linux, length) -> lpFromlen.value = SockaddrCodec.fill(linux, length,
                 lpFrom) : null);
         return SocketApi.fail(WSA_IO_PENDING);
@@ -818,16 +808,9 @@ public final class WinSock2 {
     public static int WSASendTo(SOCKET s, WSABUF[] lpBuffers, int dwBufferCount, DWORDByReference lpNumberOfBytesSent,
                                 int dwFlags, sockaddr lpTo, int iTolen, OVERLAPPED lpOverlapped,
                                 LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
-        if (lpOverlapped != null) {
-            lpOverlapped.markPending();
-        }
-        SocketObject so = SocketApi.socket(s);
+        SocketObject so = SocketApi.beginTransfer(s, lpBuffers, dwBufferCount, lpOverlapped);
         if (so == null) {
             return SOCKET_ERROR;
-        }
-        int bad = SocketApi.checkBuffers(lpBuffers, dwBufferCount);
-        if (bad != 0) {
-            return SocketApi.fail(bad);
         }
         boolean addressed = lpTo != null && !so.isStream();
         int refusal = so.sendRefusal(addressed);
@@ -860,10 +843,7 @@ public final class WinSock2 {
         if (op == null) {
             return SOCKET_ERROR;
         }
-        op.buffers(dwBufferCount);
-        for (int i = 0; i < dwBufferCount; i++) {
-            op.buffer(i, lpBuffers[i].buf, lpBuffers[i].len);
-        }
+        SocketApi.giveBuffers(op, lpBuffers, dwBufferCount);
         if (to != null) {
             op.to(to, toLength);
         }
