@@ -17,6 +17,7 @@ final class CpuMeter implements LoadGenerator.Window {
     private double serverShare = Double.NaN;
     private double clientShare = Double.NaN;
 
+    /** {@code server} null: a server on another machine, whose share stays NaN. */
     CpuMeter(ProcessHandle server) {
         this.server = server;
     }
@@ -44,8 +45,8 @@ final class CpuMeter implements LoadGenerator.Window {
         return clientShare;
     }
 
-    /** -1 once the process is gone. */
+    /** -1 once the process is gone, or when there is none here. */
     private long serverCpuNanos() {
-        return server.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+        return server == null ? -1 : server.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
     }
 }

@@ -7,9 +7,10 @@ import java.util.List;
 
 /**
  * One echo server in its own JVM, for the end-to-end benchmark:
- * {@code EchoServerMain --kind iocp4j|nio2|netty-epoll|netty-io_uring --port P --threads N [--bind 127.0.0.1]}.
- * Prints {@value #READY} and the bound port once it listens ({@code --port 0}: an ephemeral one), then serves until
- * its standard input closes (how {@link ServerProcess} stops it) or it is signalled.
+ * {@code EchoServerMain --kind iocp4j|nio2|netty-epoll|netty-io_uring --port P --threads N [--bind 127.0.0.1]
+ * [--forever]}. Prints {@value #READY} and the bound port once it listens ({@code --port 0}: an ephemeral one), then
+ * serves until its standard input closes (how {@link ServerProcess} stops it) or, with {@code --forever} (a server
+ * for {@code EchoBenchmark --remote} on another machine), until it is signalled.
  */
 public final class EchoServerMain {
     static final String READY = "LISTENING ";
@@ -18,7 +19,7 @@ public final class EchoServerMain {
     }
 
     public static void main(String[] argv) throws Exception {
-        Args args = new Args(argv, List.of("kind", "port", "threads", "bind"), List.of());
+        Args args = new Args(argv, List.of("kind", "port", "threads", "bind"), List.of("forever"));
         ServerKind kind = ServerKind.of(args.text("kind", "iocp4j"));
         EchoServer server = kind.start(args.text("bind", "127.0.0.1"), args.number("port", 0),
                 args.number("threads", 1));
@@ -26,6 +27,9 @@ public final class EchoServerMain {
         Runtime.getRuntime().addShutdownHook(stopper);
         System.out.println(READY + server.port());
         System.out.flush();
+        if (args.flag("forever")) {
+            Thread.currentThread().join();  // until a signal runs the shutdown hook, which closes the server
+        }
         waitForEndOfInput();
         Runtime.getRuntime().removeShutdownHook(stopper);
         server.close();

@@ -26,11 +26,14 @@ record Measurement(long messages, long bytes, double seconds, long p50, long p99
      * Which side used up its CPU (90% or more of it) and so set the pace: "server" is what the benchmark wants;
      * "client" means the load generator, not the server, was the limit; "both" means the figure may understate
      * the server; "none" means neither was busy (another tenant, or waiting on each other), so the figure says
-     * little about either.
+     * little about either. A remote server's CPU is not metered: "client" or "n/a".
      */
     String limit() {
         boolean server = serverCpu >= BUSY;
         boolean client = clientCpu >= BUSY;
+        if (Double.isNaN(serverCpu)) {
+            return client ? "client" : "n/a";
+        }
         return server && client ? "both" : server ? "server" : client ? "client" : "none";
     }
 
@@ -54,9 +57,14 @@ record Measurement(long messages, long bytes, double seconds, long p50, long p99
 
     @Override
     public String toString() {
-        return String.format("%,11.0f msgs/s %,8.1f MB/s  p50 %,7.1f  p99 %,8.1f  p99.9 %,8.1f us  cpu server %3.0f%% "
-                        + "client %3.0f%% (limit: %s)  %d conns  %d errors%s", messagesPerSecond(), megabytesPerSecond(),
-                p50 / 1e3, p99 / 1e3, p999 / 1e3, serverCpu * 100, clientCpu * 100, limit(), connected, errors,
+        return String.format("%,11.0f msgs/s %,8.1f MB/s  p50 %,7.1f  p99 %,8.1f  p99.9 %,8.1f us  cpu server %s "
+                        + "client %s (limit: %s)  %d conns  %d errors%s", messagesPerSecond(), megabytesPerSecond(),
+                p50 / 1e3, p99 / 1e3, p999 / 1e3, percent(serverCpu), percent(clientCpu), limit(), connected, errors,
                 problem == null ? "" : " (" + problem + ")");
+    }
+
+    /** A share of one CPU as a percentage, "n/a" when not metered (a remote server). */
+    static String percent(double share) {
+        return Double.isNaN(share) ? " n/a" : String.format("%3.0f%%", share * 100);
     }
 }

@@ -36,11 +36,12 @@ final class ResultTable {
                 + "| server us/msg | limited by | errors |");
         out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         results.forEach((w, byServer) -> byServer.forEach((s, ms) -> out.printf(
-                "| %s | %s | %,.0f | %,.1f | %,.1f | %,.1f | %,.1f | %.0f%% | %.0f%% | %.2f | %s | %d |%n", w, s.label,
+                "| %s | %s | %,.0f | %,.1f | %,.1f | %,.1f | %,.1f | %s | %s | %s | %s | %d |%n", w, s.label,
                 median(ms, Measurement::messagesPerSecond), median(ms, Measurement::megabytesPerSecond),
                 median(ms, m -> m.p50() / 1e3), median(ms, m -> m.p99() / 1e3), median(ms, m -> m.p999() / 1e3),
-                median(ms, m -> m.serverCpu() * 100), median(ms, m -> m.clientCpu() * 100),
-                median(ms, Measurement::serverMicrosPerMessage), limits(ms),
+                Measurement.percent(median(ms, Measurement::serverCpu)).strip(),
+                Measurement.percent(median(ms, Measurement::clientCpu)).strip(),
+                micros(median(ms, Measurement::serverMicrosPerMessage)), limits(ms),
                 ms.stream().mapToLong(Measurement::errors).sum())));
         if (!servers.contains(ServerKind.IOCP4J)) {
             return;
@@ -82,6 +83,10 @@ final class ResultTable {
                 Collectors.counting()));
         return counts.size() == 1 ? counts.keySet().iterator().next() : counts.entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    private static String micros(double value) {
+        return Double.isNaN(value) ? "n/a" : String.format("%.2f", value);
     }
 
     static double median(List<Measurement> ms, ToDoubleFunction<Measurement> figure) {
