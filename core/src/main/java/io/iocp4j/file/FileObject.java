@@ -187,7 +187,7 @@ public final class FileObject extends IoObject {
 
     /**
      * A synchronous call holds the fd (LNX-8): a thread that found this object just before another closed its last
-     * handle gets EBADF, never the file that the next open(2) was given the same number.
+     * handle gets EBADF, never the file that the next open(2) got the same number for.
      */
     private long onHeldFd(FdCall call, int argument) {
         if (!holdFd()) {

@@ -32,7 +32,6 @@ final class SocketApi {
         return so;
     }
 
-    /** Sets the WSA error and returns SOCKET_ERROR. */
     /**
      * Where every overlapped socket call begins: its OVERLAPPED reads as pending from the start, even when the call
      * then fails at once; then the socket, or null with WSAENOTSOCK set.
@@ -66,6 +65,7 @@ final class SocketApi {
         }
     }
 
+    /** Sets the WSA error and returns SOCKET_ERROR. */
     static int fail(int wsaError) {
         LastError.set(wsaError);
         return WinSock2.SOCKET_ERROR;
