@@ -57,14 +57,14 @@ record Measurement(long messages, long bytes, double seconds, long p50, long p99
 
     @Override
     public String toString() {
-        return String.format("%,11.0f msgs/s %,8.1f MB/s  p50 %,7.1f  p99 %,8.1f  p99.9 %,8.1f us  cpu server %s "
-                        + "client %s (limit: %s)  %d conns  %d errors%s", messagesPerSecond(), megabytesPerSecond(),
+        return String.format("%,11.0f msgs/s %,8.1f MB/s  p50 %,7.1f  p99 %,8.1f  p99.9 %,8.1f us  cpu server %4s "
+                        + "client %4s (limit: %s)  %d conns  %d errors%s", messagesPerSecond(), megabytesPerSecond(),
                 p50 / 1e3, p99 / 1e3, p999 / 1e3, percent(serverCpu), percent(clientCpu), limit(), connected, errors,
                 problem == null ? "" : " (" + problem + ")");
     }
 
     /** A share of one CPU as a percentage, "n/a" when not metered (a remote server). */
     static String percent(double share) {
-        return Double.isNaN(share) ? " n/a" : String.format("%3.0f%%", share * 100);
+        return Double.isNaN(share) ? "n/a" : String.format("%.0f%%", share * 100);
     }
 }

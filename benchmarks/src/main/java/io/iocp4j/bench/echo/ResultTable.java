@@ -39,8 +39,8 @@ final class ResultTable {
                 "| %s | %s | %,.0f | %,.1f | %,.1f | %,.1f | %,.1f | %s | %s | %s | %s | %d |%n", w, s.label,
                 median(ms, Measurement::messagesPerSecond), median(ms, Measurement::megabytesPerSecond),
                 median(ms, m -> m.p50() / 1e3), median(ms, m -> m.p99() / 1e3), median(ms, m -> m.p999() / 1e3),
-                Measurement.percent(median(ms, Measurement::serverCpu)).strip(),
-                Measurement.percent(median(ms, Measurement::clientCpu)).strip(),
+                Measurement.percent(median(ms, Measurement::serverCpu)),
+                Measurement.percent(median(ms, Measurement::clientCpu)),
                 micros(median(ms, Measurement::serverMicrosPerMessage)), limits(ms),
                 ms.stream().mapToLong(Measurement::errors).sum())));
         if (!servers.contains(ServerKind.IOCP4J)) {
